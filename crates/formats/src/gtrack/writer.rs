@@ -398,7 +398,8 @@ fn data_line(
     }
     for x in &s.extras {
         sep(line, &mut fields);
-        escape_field(line, x.get(i).unwrap_or(""), b"");
+        // A custom column has no missing-value convention: `.` is written as is.
+        escape_into(line, x.get(i).unwrap_or(""), b"");
     }
     line.push('\n');
 }
