@@ -254,3 +254,14 @@ mod tests {
         assert_eq!(d.to_string(), "a.gtrack:7: strand: strand `x`");
     }
 }
+
+#[cfg(test)]
+mod doc_tests {
+    #[test]
+    fn test_docs_list_every_rule() {
+        let doc = include_str!("../../../../docs/rules.md");
+        for r in super::Rule::ALL {
+            assert!(doc.contains(&format!("| `{}` |", r.id())), "docs/rules.md lacks `{}`", r.id());
+        }
+    }
+}

@@ -414,6 +414,6 @@ mod tests {
     #[test]
     fn test_definition_text() {
         let t = definition_text("fasta").unwrap();
-        assert!(t.contains("##fixed-size data lines: true\n###value\n"));
+        assert!(t.contains("##fixed-size data lines: true\n##data line size: 1\n###value\n"));
     }
 }
