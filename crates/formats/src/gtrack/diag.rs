@@ -132,8 +132,6 @@ rules! {
     BrAttribute = "br-attribute",
     /// Element outside its bounding region.
     OutsideBr = "outside-br",
-    /// Dense region whose end cannot be determined.
-    BrEndUnknown = "br-end-unknown",
     /// Dense region without data lines.
     BrEmpty = "br-empty",
     /// No seqid column and no type-B bounding region.
