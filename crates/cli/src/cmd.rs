@@ -55,7 +55,8 @@ pub fn report(diags: &[Diagnostic], warnings: bool) -> bool {
 pub fn read_all(path: &str) -> Result<Vec<u8>> {
     let mut r = gtrack_formats::io::open_input(path)?;
     let mut v = Vec::new();
-    r.read_to_end(&mut v).with_context(|| format!("cannot read `{path}`"))?;
+    r.read_to_end(&mut v)
+        .with_context(|| format!("cannot read `{path}`"))?;
     Ok(v)
 }
 

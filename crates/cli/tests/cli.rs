@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn gtrack(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtrack")).args(args).current_dir(dir).output().expect("run gtrack")
+    Command::new(env!("CARGO_BIN_EXE_gtrack"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run gtrack")
 }
 
 fn gtrack_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
@@ -36,29 +40,61 @@ fn write(dir: &Path, name: &str, body: &str) {
 
 #[test]
 fn validate_bundled_examples() {
-    let out = gtrack(&["validate", "enhancers.gtrack", "loops.gtrack", "gc_content.gtrack"], &examples());
+    let out = gtrack(
+        &[
+            "validate",
+            "enhancers.gtrack",
+            "loops.gtrack",
+            "gc_content.gtrack",
+        ],
+        &examples(),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).lines().filter(|l| l.ends_with(": valid")).count(), 3);
+    assert_eq!(
+        text(&out.stdout)
+            .lines()
+            .filter(|l| l.ends_with(": valid"))
+            .count(),
+        3
+    );
 }
 
 #[test]
 fn validate_reports_file_line_rule_and_exits_1() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "ok.gtrack", "chr1\t0\t10\n");
-    write(d.path(), "bad.gtrack", "###seqid\tstart\tend\tstrand\nchr1\t0\t10\t+\nchr1\t20\t10\t+\nchr1\t30\t40\tx\n");
+    write(
+        d.path(),
+        "bad.gtrack",
+        "###seqid\tstart\tend\tstrand\nchr1\t0\t10\t+\nchr1\t20\t10\t+\nchr1\t30\t40\tx\n",
+    );
     let out = gtrack(&["validate", "ok.gtrack", "bad.gtrack"], d.path());
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     let lines: Vec<&str> = err.lines().collect();
-    assert!(lines.iter().any(|l| l.starts_with("bad.gtrack:3: end-before-start: ")), "{err}");
-    assert!(lines.iter().any(|l| l.starts_with("bad.gtrack:4: strand: ")), "{err}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("bad.gtrack:3: end-before-start: ")),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("bad.gtrack:4: strand: ")),
+        "{err}"
+    );
     assert!(!err.contains("ok.gtrack:"), "{err}");
 }
 
 #[test]
 fn validate_with_genome_checks_lengths() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "long.gtrack", "chr1\t0\t10\nchr1\t248956000\t248956423\nchrNope\t0\t5\n");
+    write(
+        d.path(),
+        "long.gtrack",
+        "chr1\t0\t10\nchr1\t248956000\t248956423\nchrNope\t0\t5\n",
+    );
     let out = gtrack(&["validate", "--genome", "hg38", "long.gtrack"], d.path());
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
@@ -66,10 +102,24 @@ fn validate_with_genome_checks_lengths() {
     assert!(err.contains("long.gtrack:3: seqid-unknown: "), "{err}");
     // Aliases: `1` is hg38's chr1.
     write(d.path(), "alias.gtrack", "1\t0\t10\n");
-    assert!(gtrack(&["validate", "--genome", "GRCh38", "alias.gtrack"], d.path()).status.success());
+    assert!(gtrack(
+        &["validate", "--genome", "GRCh38", "alias.gtrack"],
+        d.path()
+    )
+    .status
+    .success());
     // A chrom.sizes file works the same way.
     write(d.path(), "tiny.sizes", "chr1\t100\n");
-    let out = gtrack(&["validate", "--chrom-sizes", "tiny.sizes", "alias.gtrack", "long.gtrack"], d.path());
+    let out = gtrack(
+        &[
+            "validate",
+            "--chrom-sizes",
+            "tiny.sizes",
+            "alias.gtrack",
+            "long.gtrack",
+        ],
+        d.path(),
+    );
     assert!(text(&out.stderr).contains("long.gtrack:2: seq-length: "));
 }
 
@@ -78,7 +128,11 @@ fn validate_unreadable_file() {
     let d = tempfile::tempdir().unwrap();
     let out = gtrack(&["validate", "missing.gtrack"], d.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).starts_with("missing.gtrack:0: io: "), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("missing.gtrack:0: io: "),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -88,7 +142,9 @@ fn validate_gzip_and_stdin() {
     let mut e = flate2_like_gzip();
     e.write_all(b"chr1\t0\t10\n").unwrap();
     std::fs::write(d.path().join("a.gtrack.gz"), e.finish().unwrap()).unwrap();
-    assert!(gtrack(&["validate", "a.gtrack.gz"], d.path()).status.success());
+    assert!(gtrack(&["validate", "a.gtrack.gz"], d.path())
+        .status
+        .success());
     let out = gtrack_stdin(&["validate", "-"], d.path(), "chr1\t5\t1\n");
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).starts_with("-:1: end-before-start: "));
@@ -128,7 +184,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         c ^= b as u32;
         for _ in 0..8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
         }
     }
     !c
@@ -139,7 +199,15 @@ fn info_json_has_the_contract_keys() {
     let out = gtrack(&["info", "--json", "loops.gtrack"], &examples());
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for k in ["format", "track_type", "elements", "bounding_regions", "value_type", "value_dimension", "seqids"] {
+    for k in [
+        "format",
+        "track_type",
+        "elements",
+        "bounding_regions",
+        "value_type",
+        "value_dimension",
+        "seqids",
+    ] {
         assert!(v.get(k).is_some(), "missing key {k}");
     }
     assert_eq!(v["format"], "gtrack");
@@ -155,26 +223,47 @@ fn info_json_has_the_contract_keys() {
 #[test]
 fn failed_commands_leave_no_output_file() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "bad.gtrack", "##track type: points\n###seqid\tstart\nchr1\tx\n");
+    write(
+        d.path(),
+        "bad.gtrack",
+        "##track type: points\n###seqid\tstart\nchr1\tx\n",
+    );
     write(d.path(), "keep.gtrack", "precious\n");
     for cmd in ["expand-headers", "sort", "standardize"] {
         let out = gtrack(&[cmd, "bad.gtrack", "-o", "out.gtrack"], d.path());
         assert_eq!(out.status.code(), Some(1), "{cmd}");
-        assert!(text(&out.stderr).contains("bad.gtrack:3: position: "), "{cmd}: {}", text(&out.stderr));
-        assert!(!d.path().join("out.gtrack").exists(), "{cmd} left a partial file");
+        assert!(
+            text(&out.stderr).contains("bad.gtrack:3: position: "),
+            "{cmd}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !d.path().join("out.gtrack").exists(),
+            "{cmd} left a partial file"
+        );
         let out = gtrack(&[cmd, "bad.gtrack", "-o", "keep.gtrack"], d.path());
         assert_eq!(out.status.code(), Some(1));
-        assert_eq!(std::fs::read_to_string(d.path().join("keep.gtrack")).unwrap(), "precious\n");
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("keep.gtrack")).unwrap(),
+            "precious\n"
+        );
     }
     // No temporary files left behind either.
-    let names: Vec<String> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
 
 #[test]
 fn expand_headers_infers_type_and_guarantees() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "p.gtrack", "###seqid\tstart\tvalue\nchr1\t10\tA\nchr1\t20\tC\nchr2\t5\t.\n");
+    write(
+        d.path(),
+        "p.gtrack",
+        "###seqid\tstart\tvalue\nchr1\t10\tA\nchr1\t20\tC\nchr2\t5\t.\n",
+    );
     let out = gtrack(&["expand-headers", "p.gtrack", "-o", "e.gtrack"], d.path());
     assert!(out.status.success(), "{}", text(&out.stderr));
     let e = std::fs::read_to_string(d.path().join("e.gtrack")).unwrap();
@@ -186,7 +275,12 @@ fn expand_headers_infers_type_and_guarantees() {
     assert!(gtrack(&["validate", "e.gtrack"], d.path()).status.success());
     let full = gtrack(&["expand-headers", "--full-headers", "e.gtrack"], d.path());
     let f = text(&full.stdout);
-    for h in ["##1-indexed: false", "##end inclusive: false", "##circular elements: false", "##edge weights: false"] {
+    for h in [
+        "##1-indexed: false",
+        "##end inclusive: false",
+        "##circular elements: false",
+        "##edge weights: false",
+    ] {
         assert!(f.contains(h), "{h} in {f}");
     }
 }
@@ -194,10 +288,17 @@ fn expand_headers_infers_type_and_guarantees() {
 #[test]
 fn sort_and_standardize() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "u.gtrack", "chr2\t5\t9\nchr1\t30\t40\nchr1\t10\t20\n");
+    write(
+        d.path(),
+        "u.gtrack",
+        "chr2\t5\t9\nchr1\t30\t40\nchr1\t10\t20\n",
+    );
     let out = gtrack(&["sort", "u.gtrack"], d.path());
     let s = text(&out.stdout);
-    assert!(s.ends_with("###seqid\tstart\tend\nchr1\t10\t20\nchr1\t30\t40\nchr2\t5\t9\n"), "{s}");
+    assert!(
+        s.ends_with("###seqid\tstart\tend\nchr1\t10\t20\nchr1\t30\t40\nchr2\t5\t9\n"),
+        "{s}"
+    );
     assert!(s.contains("##sorted elements: true\n"));
     let out = gtrack(&["standardize", "u.gtrack"], d.path());
     let s = text(&out.stdout);
@@ -207,40 +308,129 @@ fn sort_and_standardize() {
 #[test]
 fn complement_by_id_and_position() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "a.gtrack", "###seqid\tstart\tend\tid\nchr1\t0\t10\tx\nchr1\t20\t30\ty\n");
+    write(
+        d.path(),
+        "a.gtrack",
+        "###seqid\tstart\tend\tid\nchr1\t0\t10\tx\nchr1\t20\t30\ty\n",
+    );
     write(d.path(), "b.gtrack", "##track type: valued segments\n###seqid\tstart\tend\tvalue\tid\tnote\nchr1\t0\t10\t2.5\tx\thello\nchr1\t50\t60\t1\tz\tother\n");
-    let out = gtrack(&["complement", "a.gtrack", "b.gtrack", "--columns", "value,note"], d.path());
+    let out = gtrack(
+        &[
+            "complement",
+            "a.gtrack",
+            "b.gtrack",
+            "--columns",
+            "value,note",
+        ],
+        d.path(),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     assert!(s.contains("##track type: valued segments\n"), "{s}");
-    assert!(s.contains("chr1\t0\t10\t2.5\tx\thello\nchr1\t20\t30\t.\ty\t.\n"), "{s}");
-    let out = gtrack(&["complement", "a.gtrack", "b.gtrack", "--columns", "note", "--by", "position"], d.path());
+    assert!(
+        s.contains("chr1\t0\t10\t2.5\tx\thello\nchr1\t20\t30\t.\ty\t.\n"),
+        "{s}"
+    );
+    let out = gtrack(
+        &[
+            "complement",
+            "a.gtrack",
+            "b.gtrack",
+            "--columns",
+            "note",
+            "--by",
+            "position",
+        ],
+        d.path(),
+    );
     assert!(text(&out.stdout).contains("chr1\t0\t10\tx\thello\n"));
-    write(d.path(), "dup.gtrack", "###seqid\tstart\tend\tid\tnote\nchr1\t0\t10\tx\ta\nchr1\t0\t10\tw\tb\n");
-    let out = gtrack(&["complement", "a.gtrack", "dup.gtrack", "--columns", "note", "--by", "position", "-o", "o.gtrack"], d.path());
+    write(
+        d.path(),
+        "dup.gtrack",
+        "###seqid\tstart\tend\tid\tnote\nchr1\t0\t10\tx\ta\nchr1\t0\t10\tw\tb\n",
+    );
+    let out = gtrack(
+        &[
+            "complement",
+            "a.gtrack",
+            "dup.gtrack",
+            "--columns",
+            "note",
+            "--by",
+            "position",
+            "-o",
+            "o.gtrack",
+        ],
+        d.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("a.gtrack:0: usage: key `chr1:0-10` occurs twice"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("a.gtrack:0: usage: key `chr1:0-10` occurs twice"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!d.path().join("o.gtrack").exists());
 }
 
 #[test]
 fn from_tabular_bed_like() {
-    let out = gtrack(&["from-tabular", "peaks.bed", "--columns", "seqid,start,end,id,value,strand"], &examples());
+    let out = gtrack(
+        &[
+            "from-tabular",
+            "peaks.bed",
+            "--columns",
+            "seqid,start,end,id,value,strand",
+        ],
+        &examples(),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     assert!(s.contains("##track type: valued segments\n###seqid\tstart\tend\tvalue\tstrand\tid\nchr1\t9999\t10500\t512\t+\tpeak1\n"), "{s}");
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "t.tsv", "chr1\t1\t5\nchr1\t7\n");
-    let out = gtrack(&["from-tabular", "t.tsv", "--columns", "seqid,start,end", "-o", "t.gtrack"], d.path());
+    let out = gtrack(
+        &[
+            "from-tabular",
+            "t.tsv",
+            "--columns",
+            "seqid,start,end",
+            "-o",
+            "t.gtrack",
+        ],
+        d.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).starts_with("t.tsv:2: column-count: "), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("t.tsv:2: column-count: "),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!d.path().join("t.gtrack").exists());
-    let out = gtrack(&["from-tabular", "t.tsv", "--columns", "start,end,x"], d.path());
+    let out = gtrack(
+        &["from-tabular", "t.tsv", "--columns", "start,end,x"],
+        d.path(),
+    );
     assert!(text(&out.stderr).contains("t.tsv:0: usage: a tabular file needs a `seqid` column"));
     // GFF-style 1-based closed coordinates are converted.
     write(d.path(), "g.tsv", "chr1\t1\t10\n");
-    let out = gtrack(&["from-tabular", "g.tsv", "--columns", "seqid,start,end", "--one-indexed", "--end-inclusive"], d.path());
-    assert!(text(&out.stdout).contains("##1-indexed: true\n##end inclusive: true\n###seqid\tstart\tend\nchr1\t1\t10\n"), "{}", text(&out.stdout));
+    let out = gtrack(
+        &[
+            "from-tabular",
+            "g.tsv",
+            "--columns",
+            "seqid,start,end",
+            "--one-indexed",
+            "--end-inclusive",
+        ],
+        d.path(),
+    );
+    assert!(
+        text(&out.stdout).contains(
+            "##1-indexed: true\n##end inclusive: true\n###seqid\tstart\tend\nchr1\t1\t10\n"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -250,7 +440,10 @@ fn subtypes_listed_and_printed() {
     assert_eq!(text(&out.stdout).lines().count(), 22);
     let out = gtrack(&["subtypes", "bedgraph"], d.path());
     assert!(text(&out.stdout).contains("###seqid\tstart\tend\tvalue\n"));
-    assert_eq!(gtrack(&["subtypes", "nope"], d.path()).status.code(), Some(2));
+    assert_eq!(
+        gtrack(&["subtypes", "nope"], d.path()).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -259,9 +452,17 @@ fn broken_pipe_exits_quietly() {
     let d = tempfile::tempdir().unwrap();
     let out = Command::new("sh")
         .arg("-c")
-        .arg(format!("'{}' standardize '{}' | head -c 1 >/dev/null; echo $?", env!("CARGO_BIN_EXE_gtrack"), examples().join("enhancers.gtrack").display()))
+        .arg(format!(
+            "'{}' standardize '{}' | head -c 1 >/dev/null; echo $?",
+            env!("CARGO_BIN_EXE_gtrack"),
+            examples().join("enhancers.gtrack").display()
+        ))
         .current_dir(d.path())
         .output()
         .unwrap();
-    assert!(!text(&out.stderr).contains("error"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("error"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -77,7 +77,12 @@ impl BoundingRegion {
         }
     }
     /// A type-B region.
-    pub fn sequence(genome: Option<String>, seqid: impl Into<String>, start: u64, end: Option<u64>) -> Self {
+    pub fn sequence(
+        genome: Option<String>,
+        seqid: impl Into<String>,
+        start: u64,
+        end: Option<u64>,
+    ) -> Self {
         BoundingRegion {
             kind: RegionKind::Sequence,
             genome,

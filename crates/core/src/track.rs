@@ -95,7 +95,12 @@ impl SeqElements {
             strands: schema.columns.strand.then(Vec::new),
             ids: schema.columns.id.then(StringColumn::new),
             edges: schema.edges.map(|e| EdgeColumn::new(e.weights)),
-            extras: schema.columns.extra.iter().map(|_| StringColumn::new()).collect(),
+            extras: schema
+                .columns
+                .extra
+                .iter()
+                .map(|_| StringColumn::new())
+                .collect(),
         }
     }
     /// Number of elements.

@@ -279,6 +279,9 @@ mod tests {
             TrackType::LinkedValuedSegments
         );
         assert!("line".parse::<TrackType>().is_err());
-        assert_eq!(TrackType::Segments.with_links(true), TrackType::LinkedSegments);
+        assert_eq!(
+            TrackType::Segments.with_links(true),
+            TrackType::LinkedSegments
+        );
     }
 }

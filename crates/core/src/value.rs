@@ -101,7 +101,11 @@ impl FromStr for ValueType {
         ValueType::ALL
             .into_iter()
             .find(|t| t.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("`{s}` is not a value type (expected number, binary, character or category)"))
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` is not a value type (expected number, binary, character or category)"
+                )
+            })
     }
 }
 impl FromStr for Dimension {
@@ -110,7 +114,9 @@ impl FromStr for Dimension {
         Dimension::ALL
             .into_iter()
             .find(|t| t.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("`{s}` is not a value dimension (expected scalar, pair, vector or list)"))
+            .ok_or_else(|| {
+                format!("`{s}` is not a value dimension (expected scalar, pair, vector or list)")
+            })
     }
 }
 
@@ -204,7 +210,9 @@ impl ValueBuf {
         match (self, other) {
             (ValueBuf::Number(a), ValueBuf::Number(b)) => {
                 a.len() == b.len()
-                    && a.iter().zip(b).all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
+                    && a.iter()
+                        .zip(b)
+                        .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
             }
             _ => self == other,
         }
@@ -348,7 +356,11 @@ impl ValueColumn {
                     None => MISSING_CODE,
                 }))
             }
-            _ => panic!("value type mismatch: column {:?}, value {:?}", self.spec.ty, v.ty()),
+            _ => panic!(
+                "value type mismatch: column {:?}, value {:?}",
+                self.spec.ty,
+                v.ty()
+            ),
         }
         match &mut self.offsets {
             Some(o) => o.push(o.last().copied().unwrap_or(0) + v.len()),
@@ -386,11 +398,11 @@ impl ValueColumn {
             (ColumnData::Number(d), ValueBuf::Number(o)) => o.extend_from_slice(&d[r]),
             (ColumnData::Binary(d), ValueBuf::Binary(o)) => o.extend_from_slice(&d[r]),
             (ColumnData::Character(d), ValueBuf::Character(o)) => o.extend_from_slice(&d[r]),
-            (ColumnData::Category { codes, dict }, ValueBuf::Category(o)) => {
-                o.extend(codes[r].iter().map(|&c| {
-                    (c != MISSING_CODE).then(|| dict.word(c).to_string())
-                }))
-            }
+            (ColumnData::Category { codes, dict }, ValueBuf::Category(o)) => o.extend(
+                codes[r]
+                    .iter()
+                    .map(|&c| (c != MISSING_CODE).then(|| dict.word(c).to_string())),
+            ),
             _ => unreachable!("buffer retyped above"),
         }
     }
@@ -451,7 +463,10 @@ mod tests {
         assert!(c.get(1).is_empty());
         assert_eq!(c.get(2), ValueBuf::Category(vec![Some("exon".into())]));
         let t = c.take(&[2, 0]);
-        assert_eq!(t.get(1), ValueBuf::Category(vec![Some("exon".into()), None]));
+        assert_eq!(
+            t.get(1),
+            ValueBuf::Category(vec![Some("exon".into()), None])
+        );
         match c.data() {
             ColumnData::Category { dict, .. } => assert_eq!(dict.words().len(), 1),
             _ => unreachable!(),

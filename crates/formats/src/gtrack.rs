@@ -164,7 +164,8 @@ pub fn push_element(track: &mut Track, ti: usize, elem: &Element) {
 /// # Errors
 /// I/O errors and GTrack violations as diagnostics.
 pub fn read_path(path: &str, opts: ReadOptions) -> Result<Parsed, Vec<Diagnostic>> {
-    let input = crate::io::open_input(path).map_err(|e| vec![Fault::new(Rule::Io, e.to_string()).at(path, 0)])?;
+    let input = crate::io::open_input(path)
+        .map_err(|e| vec![Fault::new(Rule::Io, e.to_string()).at(path, 0)])?;
     read_track(Reader::new(input, path, opts))
 }
 

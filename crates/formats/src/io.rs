@@ -16,7 +16,10 @@ pub fn open_input(path: &str) -> io::Result<Box<dyn BufRead + Send>> {
     let raw: Box<dyn Read + Send> = if path == "-" {
         Box::new(io::stdin())
     } else {
-        Box::new(File::open(path).map_err(|e| io::Error::new(e.kind(), format!("cannot open `{path}`: {e}")))?)
+        Box::new(
+            File::open(path)
+                .map_err(|e| io::Error::new(e.kind(), format!("cannot open `{path}`: {e}")))?,
+        )
     };
     from_reader(raw)
 }
@@ -26,7 +29,10 @@ pub fn from_reader(raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Se
     let mut br = BufReader::with_capacity(BUF, raw);
     let magic = br.fill_buf()?;
     if magic.len() >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-        Ok(Box::new(BufReader::with_capacity(BUF, MultiGzDecoder::new(br))))
+        Ok(Box::new(BufReader::with_capacity(
+            BUF,
+            MultiGzDecoder::new(br),
+        )))
     } else {
         Ok(Box::new(br))
     }
@@ -53,12 +59,20 @@ impl Output {
             });
         }
         let target = PathBuf::from(path);
-        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let tmp = tempfile::Builder::new()
             .prefix(".gtrack-")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot create a temporary file in `{}`: {e}", dir.display())))?;
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot create a temporary file in `{}`: {e}", dir.display()),
+                )
+            })?;
         let (file, tpath) = tmp.into_parts();
         Ok(Output {
             inner: Box::new(io::BufWriter::with_capacity(BUF, file)),
@@ -72,9 +86,12 @@ impl Output {
         if let Some((tpath, target)) = self.temp.take() {
             drop(std::mem::replace(&mut self.inner, Box::new(io::sink())));
             File::open(&tpath)?.sync_all()?;
-            tpath
-                .persist(&target)
-                .map_err(|e| io::Error::new(e.error.kind(), format!("cannot rename into `{}`: {}", target.display(), e.error)))?;
+            tpath.persist(&target).map_err(|e| {
+                io::Error::new(
+                    e.error.kind(),
+                    format!("cannot rename into `{}`: {}", target.display(), e.error),
+                )
+            })?;
         }
         Ok(())
     }

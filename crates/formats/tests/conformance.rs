@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use gtrack_formats::gtrack::{self, tools, ReadOptions, Severity, WriteOptions};
 
 fn data(sub: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(sub)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(sub)
 }
 
 fn shared_examples() -> Option<PathBuf> {
@@ -19,7 +21,10 @@ fn shared_examples() -> Option<PathBuf> {
 fn slurp(path: &Path) -> Vec<u8> {
     use std::io::Read;
     let mut v = Vec::new();
-    gtrack_formats::io::open_input(path.to_str().unwrap()).unwrap().read_to_end(&mut v).unwrap();
+    gtrack_formats::io::open_input(path.to_str().unwrap())
+        .unwrap()
+        .read_to_end(&mut v)
+        .unwrap();
     v
 }
 
@@ -32,13 +37,28 @@ fn read(path: &Path) -> Result<gtrack::Parsed, Vec<gtrack::Diagnostic>> {
 fn assert_round_trip(name: &str, p: &gtrack::Parsed) {
     for opts in [
         WriteOptions::default(),
-        WriteOptions { full_headers: true, ..Default::default() },
-        WriteOptions { one_indexed: true, end_inclusive: true, ..Default::default() },
+        WriteOptions {
+            full_headers: true,
+            ..Default::default()
+        },
+        WriteOptions {
+            one_indexed: true,
+            end_inclusive: true,
+            ..Default::default()
+        },
     ] {
         let text = gtrack::write_string(&p.track, &opts);
-        let again = gtrack::read_str(&text, name).unwrap_or_else(|d| panic!("{name}: written text does not parse: {d:?}\n{text}"));
-        assert!(again.track.same(&p.track), "{name}: round trip changed the track\n{text}");
-        assert_eq!(text, gtrack::write_string(&again.track, &opts), "{name}: writer not deterministic");
+        let again = gtrack::read_str(&text, name)
+            .unwrap_or_else(|d| panic!("{name}: written text does not parse: {d:?}\n{text}"));
+        assert!(
+            again.track.same(&p.track),
+            "{name}: round trip changed the track\n{text}"
+        );
+        assert_eq!(
+            text,
+            gtrack::write_string(&again.track, &opts),
+            "{name}: writer not deterministic"
+        );
     }
 }
 
@@ -46,20 +66,35 @@ fn assert_round_trip(name: &str, p: &gtrack::Parsed) {
 /// a sorted file with the same elements; standardize gives linked valued
 /// segments with the same number of elements.
 fn assert_tools(name: &str, text: &[u8], p: &gtrack::Parsed) {
-    let e1 = tools::expand_headers(text, name, Default::default()).unwrap_or_else(|d| panic!("{name}: expand: {d:?}"));
+    let e1 = tools::expand_headers(text, name, Default::default())
+        .unwrap_or_else(|d| panic!("{name}: expand: {d:?}"));
     let e2 = tools::expand_headers(e1.as_bytes(), name, Default::default()).unwrap();
     assert_eq!(e1, e2, "{name}: expand-headers is not idempotent");
     let pe = gtrack::read_str(&e1, name).unwrap();
-    assert_eq!(pe.track.len(), p.track.len(), "{name}: expand changed the element count");
-    assert_eq!(pe.track.track_type(), p.track.track_type(), "{name}: expand changed the type");
+    assert_eq!(
+        pe.track.len(),
+        p.track.len(),
+        "{name}: expand changed the element count"
+    );
+    assert_eq!(
+        pe.track.track_type(),
+        p.track.track_type(),
+        "{name}: expand changed the type"
+    );
     let full = tools::expand_headers(text, name, tools::ExpandOptions { full: true }).unwrap();
-    assert!(full.contains("##sorted elements:") && full.contains("##1-indexed:"), "{name}: full headers");
+    assert!(
+        full.contains("##sorted elements:") && full.contains("##1-indexed:"),
+        "{name}: full headers"
+    );
 
     let mut sorted = p.track.clone();
     tools::sort(&mut sorted);
     let st = gtrack::write_string(&sorted, &WriteOptions::default());
     let ps = gtrack::read_str(&st, name).unwrap();
-    assert!(gtrack::writer::guarantees(&ps.track).sorted, "{name}: sort output not sorted\n{st}");
+    assert!(
+        gtrack::writer::guarantees(&ps.track).sorted,
+        "{name}: sort output not sorted\n{st}"
+    );
     assert_eq!(ps.track.len(), p.track.len());
     let mut a: Vec<(String, u64, u64)> = Vec::new();
     let mut b = Vec::new();
@@ -75,10 +110,17 @@ fn assert_tools(name: &str, text: &[u8], p: &gtrack::Parsed) {
 
     if let Ok(std) = tools::standardize(&p.track, name) {
         let t = gtrack::write_string(&std, &WriteOptions::default());
-        let pst = gtrack::read_str(&t, name).unwrap_or_else(|d| panic!("{name}: standardized text invalid {d:?}\n{t}"));
-        assert_eq!(pst.track.track_type(), gtrack_core::TrackType::LinkedValuedSegments);
+        let pst = gtrack::read_str(&t, name)
+            .unwrap_or_else(|d| panic!("{name}: standardized text invalid {d:?}\n{t}"));
+        assert_eq!(
+            pst.track.track_type(),
+            gtrack_core::TrackType::LinkedValuedSegments
+        );
         assert_eq!(pst.track.len(), p.track.len());
-        assert!(t.contains("###seqid\tstart\tend\tvalue\tstrand\tid\tedges"), "{name}: {t}");
+        assert!(
+            t.contains("###seqid\tstart\tend\tvalue\tstrand\tid\tedges"),
+            "{name}: {t}"
+        );
     }
 }
 
@@ -94,14 +136,34 @@ fn valid_corpus_matches_manifest() {
         let p = match read(&path) {
             Ok(p) => p,
             Err(d) => {
-                failures.push(format!("{}: {}", f[0], d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; ")));
+                failures.push(format!(
+                    "{}: {}",
+                    f[0],
+                    d.iter()
+                        .map(|d| d.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ));
                 continue;
             }
         };
         let t = &p.track;
-        let vt = t.schema.value.map_or("-".to_string(), |v| v.ty.name().to_string());
-        let vd = t.schema.value.map_or("-".to_string(), |v| v.dim.name().to_string());
-        let got = format!("{}\t{}\t{}\t{}\t{}", t.track_type(), t.len(), vt, vd, t.regions.len());
+        let vt = t
+            .schema
+            .value
+            .map_or("-".to_string(), |v| v.ty.name().to_string());
+        let vd = t
+            .schema
+            .value
+            .map_or("-".to_string(), |v| v.dim.name().to_string());
+        let got = format!(
+            "{}\t{}\t{}\t{}\t{}",
+            t.track_type(),
+            t.len(),
+            vt,
+            vd,
+            t.regions.len()
+        );
         let want = f[1..6].join("\t");
         if got != want {
             failures.push(format!("{}: expected {want:?}, got {got:?}", f[0]));
@@ -111,7 +173,12 @@ fn valid_corpus_matches_manifest() {
         assert_tools(f[0], &slurp(&path), &p);
         n += 1;
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(n >= 100, "only {n} valid fixtures");
 }
 
@@ -125,28 +192,57 @@ fn invalid_corpus_reports_rule_and_line() {
     for line in expected.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
         let (file, want_line, want_rule) = (f[0], f[1].parse::<u64>().unwrap(), f[2]);
-        assert!(gtrack::Rule::from_id(want_rule).is_some(), "{file}: unknown rule {want_rule}");
+        assert!(
+            gtrack::Rule::from_id(want_rule).is_some(),
+            "{file}: unknown rule {want_rule}"
+        );
         let path = dir.join(file);
         let name = path.to_str().unwrap();
-        let diags = gtrack::validate(std::fs::File::open(&path).map(std::io::BufReader::new).unwrap(), name, ReadOptions::default());
-        let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
-        let hit = errors.iter().find(|d| d.rule.id() == want_rule && d.line == want_line);
+        let diags = gtrack::validate(
+            std::fs::File::open(&path)
+                .map(std::io::BufReader::new)
+                .unwrap(),
+            name,
+            ReadOptions::default(),
+        );
+        let errors: Vec<_> = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        let hit = errors
+            .iter()
+            .find(|d| d.rule.id() == want_rule && d.line == want_line);
         match hit {
             Some(d) => {
                 let s = d.to_string();
-                assert!(s.starts_with(&format!("{name}:{want_line}: {want_rule}: ")), "{s}");
+                assert!(
+                    s.starts_with(&format!("{name}:{want_line}: {want_rule}: ")),
+                    "{s}"
+                );
                 rules.insert(want_rule);
             }
             None => failures.push(format!(
                 "{file}: expected {want_rule} at line {want_line}, got [{}]",
-                errors.iter().map(|d| format!("{}@{}", d.rule, d.line)).collect::<Vec<_>>().join(", ")
+                errors
+                    .iter()
+                    .map(|d| format!("{}@{}", d.rule, d.line))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
         // Reading as a track must fail too.
-        assert!(read(&path).is_err(), "{file}: read_track accepted an invalid file");
+        assert!(
+            read(&path).is_err(),
+            "{file}: read_track accepted an invalid file"
+        );
         n += 1;
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(n >= 100, "only {n} invalid fixtures");
     eprintln!("{n} invalid fixtures covering {} rules", rules.len());
 }
@@ -158,9 +254,19 @@ fn spec_examples_validate_and_round_trip() {
         return;
     };
     let mut n = 0;
-    for sub in ["gtrack-repo/gtrack/examples", "hyperbrowser/data-gsuite", "hyperbrowser/demo-data-gsuite", "gtrackcore-testdata/GESourceTracks/GtrackGenomeElementSource"] {
-        let Ok(rd) = std::fs::read_dir(root.join(sub)) else { continue };
-        let mut files: Vec<PathBuf> = rd.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "gtrack")).collect();
+    for sub in [
+        "gtrack-repo/gtrack/examples",
+        "hyperbrowser/data-gsuite",
+        "hyperbrowser/demo-data-gsuite",
+        "gtrackcore-testdata/GESourceTracks/GtrackGenomeElementSource",
+    ] {
+        let Ok(rd) = std::fs::read_dir(root.join(sub)) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = rd
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "gtrack"))
+            .collect();
         files.sort();
         for path in files {
             let name = path.file_name().unwrap().to_str().unwrap().to_string();
@@ -185,14 +291,22 @@ fn spec_examples_have_the_documented_content() {
     assert_eq!(p.track.seqs[0].starts, vec![200, 300]);
     assert_eq!(p.track.seqs[0].ends, vec![250, 350]);
     let a = read(&ex.join("Example_5A.gtrack")).unwrap();
-    assert!(a.track.seqs.iter().zip(&p.track.seqs).all(|(x, y)| x.starts == y.starts && x.ends == y.ends));
+    assert!(a
+        .track
+        .seqs
+        .iter()
+        .zip(&p.track.seqs)
+        .all(|(x, y)| x.starts == y.starts && x.ends == y.ends));
     // 6A and 6B are the same function track.
     let a = read(&ex.join("Example_6A.gtrack")).unwrap();
     let b = read(&ex.join("Example_6B.gtrack")).unwrap();
     assert!(a.track.same(&b.track));
     // 7B: 107 + 58 bases.
     let f = read(&ex.join("Example_7B.gtrack")).unwrap();
-    assert_eq!(f.track.seqs.iter().map(|s| s.len()).collect::<Vec<_>>(), vec![107, 58]);
+    assert_eq!(
+        f.track.seqs.iter().map(|s| s.len()).collect::<Vec<_>>(),
+        vec![107, 58]
+    );
     assert_eq!(f.track.regions[0].end, Some(107));
     // C2 is the step-function version of C1's points.
     let c2 = read(&ex.join("Example_C2.gtrack")).unwrap();

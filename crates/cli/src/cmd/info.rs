@@ -91,7 +91,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
             })
             .collect(),
         edges: t.schema.edges.map(|e| EdgeInfo {
-            edges: t.seqs.iter().map(|s| s.edges.as_ref().map_or(0, |c| c.edge_count())).sum(),
+            edges: t
+                .seqs
+                .iter()
+                .map(|s| s.edges.as_ref().map_or(0, |c| c.edge_count()))
+                .sum(),
             undirected: e.undirected,
             weighted: e.weights.is_some(),
             weight_type: e.weights.map(|w| w.ty.name().to_string()),
@@ -112,19 +116,32 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
     println!("file\t{}", info.file);
     println!("format\t{}", info.format);
-    println!("track type\t{} ({})", info.track_type, info.track_type_abbreviation);
+    println!(
+        "track type\t{} ({})",
+        info.track_type, info.track_type_abbreviation
+    );
     println!("elements\t{}", info.elements);
     println!(
         "bounding regions\t{}{}",
         info.bounding_regions,
-        info.bounding_region_kind.map(|k| format!(" ({k})")).unwrap_or_default()
+        info.bounding_region_kind
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default()
     );
-    println!("value\t{} {}", dash(&info.value_type), dash(&info.value_dimension));
+    println!(
+        "value\t{} {}",
+        dash(&info.value_type),
+        dash(&info.value_dimension)
+    );
     if let Some(e) = &info.edges {
         println!(
             "edges\t{} ({}, {})",
             e.edges,
-            if e.undirected { "undirected" } else { "directed" },
+            if e.undirected {
+                "undirected"
+            } else {
+                "directed"
+            },
             match (&e.weight_type, &e.weight_dimension) {
                 (Some(t), Some(d)) => format!("weights: {t} {d}"),
                 _ => "unweighted".into(),
@@ -135,7 +152,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
         "columns\tstrand: {}, id: {}, extra: {}",
         if info.strand { "yes" } else { "no" },
         if info.id { "yes" } else { "no" },
-        if info.extra_columns.is_empty() { "-".into() } else { info.extra_columns.join(", ") }
+        if info.extra_columns.is_empty() {
+            "-".into()
+        } else {
+            info.extra_columns.join(", ")
+        }
     );
     if let Some(s) = &info.subtype {
         println!("subtype\t{s}");
@@ -144,7 +165,15 @@ pub fn run(a: Args) -> Result<ExitCode> {
         "sequences\t{}",
         info.sequences
             .iter()
-            .map(|s| format!("{}{}: {}", s.genome.as_ref().map(|g| format!("{g}:")).unwrap_or_default(), s.seqid, s.elements))
+            .map(|s| format!(
+                "{}{}: {}",
+                s.genome
+                    .as_ref()
+                    .map(|g| format!("{g}:"))
+                    .unwrap_or_default(),
+                s.seqid,
+                s.elements
+            ))
             .collect::<Vec<_>>()
             .join(", ")
     );

@@ -101,7 +101,13 @@ fn failed(diags: &[Diagnostic]) -> Result<ExitCode> {
 /// `expand-headers`.
 pub fn expand(a: ExpandArgs) -> Result<ExitCode> {
     let text = read_all(&a.io.input)?;
-    match tools::expand_headers(&text, &a.io.input, tools::ExpandOptions { full: a.full_headers }) {
+    match tools::expand_headers(
+        &text,
+        &a.io.input,
+        tools::ExpandOptions {
+            full: a.full_headers,
+        },
+    ) {
         Ok(s) => emit(&a.io.output, &s),
         Err(d) => failed(&d),
     }
@@ -122,7 +128,10 @@ pub fn standardize(a: IoArgs) -> Result<ExitCode> {
         Err(c) => return Ok(c),
     };
     match tools::standardize(&p.track, &a.input) {
-        Ok(t) => emit(&a.output, &gtrack::write_string(&t, &WriteOptions::default())),
+        Ok(t) => emit(
+            &a.output,
+            &gtrack::write_string(&t, &WriteOptions::default()),
+        ),
         Err(d) => failed(&d),
     }
 }
@@ -164,7 +173,11 @@ pub fn complement(a: ComplementArgs) -> Result<ExitCode> {
     }
     let text = gtrack::write_string(&p.track, &options_of(&p));
     // The result goes through expand-headers, as the reference tool does.
-    match tools::expand_headers(text.as_bytes(), &a.io.input, tools::ExpandOptions::default()) {
+    match tools::expand_headers(
+        text.as_bytes(),
+        &a.io.input,
+        tools::ExpandOptions::default(),
+    ) {
         Ok(s) => emit(&a.io.output, &s),
         Err(d) => failed(&d),
     }

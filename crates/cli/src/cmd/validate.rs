@@ -49,5 +49,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
             all_ok = false;
         }
     }
-    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -191,7 +191,11 @@ impl fmt::Display for Diagnostic {
         } else {
             ""
         };
-        write!(f, "{}:{}: {}: {}{}", self.path, self.line, self.rule, warn, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}{}",
+            self.path, self.line, self.rule, warn, self.message
+        )
     }
 }
 
@@ -259,7 +263,11 @@ mod doc_tests {
     fn test_docs_list_every_rule() {
         let doc = include_str!("../../../../docs/rules.md");
         for r in super::Rule::ALL {
-            assert!(doc.contains(&format!("| `{}` |", r.id())), "docs/rules.md lacks `{}`", r.id());
+            assert!(
+                doc.contains(&format!("| `{}` |", r.id())),
+                "docs/rules.md lacks `{}`",
+                r.id()
+            );
         }
     }
 }

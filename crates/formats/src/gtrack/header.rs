@@ -116,7 +116,10 @@ vars! {
 impl Var {
     /// The reserved variable called `name` (case-insensitive).
     pub fn from_name(name: &str) -> Option<Var> {
-        Var::ALL.iter().copied().find(|v| v.name().eq_ignore_ascii_case(name))
+        Var::ALL
+            .iter()
+            .copied()
+            .find(|v| v.name().eq_ignore_ascii_case(name))
     }
     /// Variables a `redefinable` subtype lets files redefine.
     pub fn redefinable(self) -> bool {
@@ -172,12 +175,18 @@ impl Var {
                 } else if self == Var::GtrackVersion {
                     fault(
                         Rule::GtrackVersion,
-                        format!("gtrack version `{raw}` is not supported; this parser reads GTrack 1.0"),
+                        format!(
+                            "gtrack version `{raw}` is not supported; this parser reads GTrack 1.0"
+                        ),
                     )
                 } else {
                     fault(
                         Rule::HeaderValue,
-                        format!("`{raw}` is not allowed for `{}`; use one of: {}", self.name(), allowed.join(", ")),
+                        format!(
+                            "`{raw}` is not allowed for `{}`; use one of: {}",
+                            self.name(),
+                            allowed.join(", ")
+                        ),
                     )
                 }
             }
@@ -186,16 +195,25 @@ impl Var {
                 if v == "true" || v == "false" {
                     Ok(v)
                 } else {
-                    fault(Rule::HeaderBool, format!("`{}` must be true or false, not `{raw}`", self.name()))
+                    fault(
+                        Rule::HeaderBool,
+                        format!("`{}` must be true or false, not `{raw}`", self.name()),
+                    )
                 }
             }
             VarKind::Int => match raw.parse::<i64>() {
                 Ok(i) => Ok(i.to_string()),
-                Err(_) => fault(Rule::HeaderInt, format!("`{}` must be an integer, not `{raw}`", self.name())),
+                Err(_) => fault(
+                    Rule::HeaderInt,
+                    format!("`{}` must be an integer, not `{raw}`", self.name()),
+                ),
             },
             VarKind::ColumnName => {
                 if raw.is_empty() || raw.trim() != raw {
-                    return fault(Rule::HeaderValue, format!("`{}` must name a column, got `{raw}`", self.name()));
+                    return fault(
+                        Rule::HeaderValue,
+                        format!("`{}` must name a column, got `{raw}`", self.name()),
+                    );
                 }
                 Ok(raw.to_ascii_lowercase())
             }
@@ -252,11 +270,17 @@ pub struct Headers {
 impl Headers {
     /// The declared value of `var`.
     pub fn get(&self, var: Var) -> Option<&str> {
-        self.reserved.iter().find(|(v, _, _)| *v == var).map(|(_, s, _)| s.as_str())
+        self.reserved
+            .iter()
+            .find(|(v, _, _)| *v == var)
+            .map(|(_, s, _)| s.as_str())
     }
     /// The line where `var` was declared.
     pub fn line_of(&self, var: Var) -> Option<u64> {
-        self.reserved.iter().find(|(v, _, _)| *v == var).map(|(_, _, l)| *l)
+        self.reserved
+            .iter()
+            .find(|(v, _, _)| *v == var)
+            .map(|(_, _, l)| *l)
     }
     /// Parse one `##name: value` line (without the leading `##`).
     /// Returns a warning for custom variables.
@@ -282,7 +306,10 @@ impl Headers {
                 if let Some(prev) = self.line_of(var) {
                     return fault(
                         Rule::HeaderDuplicate,
-                        format!("`{}` is declared twice (first on line {prev}); keep one", var.name()),
+                        format!(
+                            "`{}` is declared twice (first on line {prev}); keep one",
+                            var.name()
+                        ),
                     );
                 }
                 let v = var.parse_value(value)?;
@@ -335,7 +362,9 @@ impl Effective {
     }
     /// The declared (or default) track type.
     pub fn track_type(&self) -> TrackType {
-        self.get(Var::TrackType).parse().unwrap_or(TrackType::Segments)
+        self.get(Var::TrackType)
+            .parse()
+            .unwrap_or(TrackType::Segments)
     }
     /// Value type.
     pub fn value_type(&self) -> ValueType {
@@ -351,7 +380,9 @@ impl Effective {
     }
     /// Edge weight dimension.
     pub fn weight_dim(&self) -> Dimension {
-        self.get(Var::EdgeWeightDimension).parse().unwrap_or_default()
+        self.get(Var::EdgeWeightDimension)
+            .parse()
+            .unwrap_or_default()
     }
 }
 
@@ -362,15 +393,39 @@ mod tests {
     #[test]
     fn test_parse_line() {
         let mut h = Headers::default();
-        assert!(h.parse_line(b"Track type: Valued Points", 1).unwrap().is_none());
+        assert!(h
+            .parse_line(b"Track type: Valued Points", 1)
+            .unwrap()
+            .is_none());
         assert_eq!(h.get(Var::TrackType), Some("valued points"));
-        assert_eq!(h.parse_line(b"track type: points", 2).unwrap_err().rule, Rule::HeaderDuplicate);
-        assert_eq!(h.parse_line(b"1-indexed: f", 3).unwrap_err().rule, Rule::HeaderBool);
-        assert_eq!(h.parse_line(b"fixed length: ten", 3).unwrap_err().rule, Rule::HeaderInt);
-        assert_eq!(h.parse_line(b"gtrack version: 1.1", 3).unwrap_err().rule, Rule::GtrackVersion);
-        assert_eq!(h.parse_line(b"value type: float", 3).unwrap_err().rule, Rule::HeaderValue);
-        assert_eq!(h.parse_line(b"no colon", 3).unwrap_err().rule, Rule::HeaderSyntax);
-        assert_eq!(h.parse_line(b"track type : x", 3).unwrap_err().rule, Rule::HeaderSyntax);
+        assert_eq!(
+            h.parse_line(b"track type: points", 2).unwrap_err().rule,
+            Rule::HeaderDuplicate
+        );
+        assert_eq!(
+            h.parse_line(b"1-indexed: f", 3).unwrap_err().rule,
+            Rule::HeaderBool
+        );
+        assert_eq!(
+            h.parse_line(b"fixed length: ten", 3).unwrap_err().rule,
+            Rule::HeaderInt
+        );
+        assert_eq!(
+            h.parse_line(b"gtrack version: 1.1", 3).unwrap_err().rule,
+            Rule::GtrackVersion
+        );
+        assert_eq!(
+            h.parse_line(b"value type: float", 3).unwrap_err().rule,
+            Rule::HeaderValue
+        );
+        assert_eq!(
+            h.parse_line(b"no colon", 3).unwrap_err().rule,
+            Rule::HeaderSyntax
+        );
+        assert_eq!(
+            h.parse_line(b"track type : x", 3).unwrap_err().rule,
+            Rule::HeaderSyntax
+        );
         let w = h.parse_line(b"name: my%20track", 4).unwrap().unwrap();
         assert_eq!(w.rule, Rule::UnknownHeader);
         assert_eq!(h.custom, vec![("name".to_string(), "my track".to_string())]);

@@ -29,7 +29,8 @@ pub struct Scan {
 
 fn is_number(t: &[u8]) -> bool {
     !t.is_empty()
-        && t.iter().all(|&b| b.is_ascii_digit() || b".eE+-".contains(&b))
+        && t.iter()
+            .all(|&b| b.is_ascii_digit() || b".eE+-".contains(&b))
         && fast_float2::parse::<f64, _>(t).is_ok()
 }
 
@@ -39,12 +40,22 @@ pub fn guess(tokens: &[Vec<u8>]) -> ValueSpec {
     if present.is_empty() {
         return ValueSpec::default();
     }
-    let elems = |t: &[u8]| -> Vec<Vec<u8>> { t.split(|&b| b == b',').map(|e| e.to_vec()).collect() };
-    let ty = if present.iter().all(|t| t.as_slice() == b"0" || t.as_slice() == b"1") {
+    let elems =
+        |t: &[u8]| -> Vec<Vec<u8>> { t.split(|&b| b == b',').map(|e| e.to_vec()).collect() };
+    let ty = if present
+        .iter()
+        .all(|t| t.as_slice() == b"0" || t.as_slice() == b"1")
+    {
         ValueType::Binary
-    } else if present.iter().all(|t| elems(t).iter().all(|e| e == b"." || is_number(e))) {
+    } else if present
+        .iter()
+        .all(|t| elems(t).iter().all(|e| e == b"." || is_number(e)))
+    {
         ValueType::Number
-    } else if present.iter().all(|t| t.len() == 1 || (t.len() == 3 && t[0] == b'%')) {
+    } else if present
+        .iter()
+        .all(|t| t.len() == 1 || (t.len() == 3 && t[0] == b'%'))
+    {
         ValueType::Character
     } else {
         ValueType::Category
@@ -133,8 +144,13 @@ pub fn scan(text: &[u8]) -> Scan {
 /// does not declare them: track type from the columns, value and edge
 /// weight types from the tokens, edge weights from the presence of `=`.
 pub fn assumptions(s: &Scan) -> Vec<(Var, String)> {
-    let sub = s.headers.get(Var::SubtypeUrl).and_then(|u| subtype::resolve(u).ok()).map(|(_, h)| h);
-    let declared = |v: Var| s.headers.get(v).is_some() || sub.as_ref().is_some_and(|h| h.get(v).is_some());
+    let sub = s
+        .headers
+        .get(Var::SubtypeUrl)
+        .and_then(|u| subtype::resolve(u).ok())
+        .map(|(_, h)| h);
+    let declared =
+        |v: Var| s.headers.get(v).is_some() || sub.as_ref().is_some_and(|h| h.get(v).is_some());
     let eff = Effective::merge(&s.headers, sub.as_ref());
     let mut out = Vec::new();
     let names = s
@@ -142,9 +158,16 @@ pub fn assumptions(s: &Scan) -> Vec<(Var, String)> {
         .columns
         .as_ref()
         .map(|c| c.0.clone())
-        .or_else(|| sub.as_ref().and_then(|h| h.columns.as_ref().map(|c| c.0.clone())))
+        .or_else(|| {
+            sub.as_ref()
+                .and_then(|h| h.columns.as_ref().map(|c| c.0.clone()))
+        })
         .unwrap_or_else(|| vec!["seqid".into(), "start".into(), "end".into()]);
-    let has = |n: &str, var: Option<Var>| names.iter().any(|c| c == n || var.is_some_and(|v| c == eff.get(v)));
+    let has = |n: &str, var: Option<Var>| {
+        names
+            .iter()
+            .any(|c| c == n || var.is_some_and(|v| c == eff.get(v)))
+    };
     if !declared(Var::TrackType) {
         let fl = eff.int(Var::FixedLength);
         let gap = eff.int(Var::FixedGapSize);
@@ -189,14 +212,38 @@ mod tests {
 
     #[test]
     fn test_guess() {
-        assert_eq!(guess(&toks(&["1.5", "2", "."])), ValueSpec::new(ValueType::Number, Dimension::Scalar));
-        assert_eq!(guess(&toks(&["0", "1", "."])), ValueSpec::new(ValueType::Binary, Dimension::Scalar));
-        assert_eq!(guess(&toks(&["A", "C"])), ValueSpec::new(ValueType::Character, Dimension::Scalar));
-        assert_eq!(guess(&toks(&["gene", "exon"])), ValueSpec::new(ValueType::Category, Dimension::Scalar));
-        assert_eq!(guess(&toks(&["1,2", "3,."])), ValueSpec::new(ValueType::Number, Dimension::Pair));
-        assert_eq!(guess(&toks(&["1,2,3", "3,.,4"])), ValueSpec::new(ValueType::Number, Dimension::Vector));
-        assert_eq!(guess(&toks(&["1,2,3", "3", "."])), ValueSpec::new(ValueType::Number, Dimension::List));
-        assert_eq!(guess(&toks(&["a,b", "c"])), ValueSpec::new(ValueType::Category, Dimension::List));
+        assert_eq!(
+            guess(&toks(&["1.5", "2", "."])),
+            ValueSpec::new(ValueType::Number, Dimension::Scalar)
+        );
+        assert_eq!(
+            guess(&toks(&["0", "1", "."])),
+            ValueSpec::new(ValueType::Binary, Dimension::Scalar)
+        );
+        assert_eq!(
+            guess(&toks(&["A", "C"])),
+            ValueSpec::new(ValueType::Character, Dimension::Scalar)
+        );
+        assert_eq!(
+            guess(&toks(&["gene", "exon"])),
+            ValueSpec::new(ValueType::Category, Dimension::Scalar)
+        );
+        assert_eq!(
+            guess(&toks(&["1,2", "3,."])),
+            ValueSpec::new(ValueType::Number, Dimension::Pair)
+        );
+        assert_eq!(
+            guess(&toks(&["1,2,3", "3,.,4"])),
+            ValueSpec::new(ValueType::Number, Dimension::Vector)
+        );
+        assert_eq!(
+            guess(&toks(&["1,2,3", "3", "."])),
+            ValueSpec::new(ValueType::Number, Dimension::List)
+        );
+        assert_eq!(
+            guess(&toks(&["a,b", "c"])),
+            ValueSpec::new(ValueType::Category, Dimension::List)
+        );
         assert_eq!(guess(&toks(&[".", "."])), ValueSpec::default());
     }
 }

@@ -338,7 +338,11 @@ impl<R: BufRead> Reader<R> {
     fn record(&mut self, f: Fault, line: u64) -> Result<(), Diagnostic> {
         let d = self.diag(f, line);
         self.errors += 1;
-        let max = if self.opts.max_errors == 0 { 1000 } else { self.opts.max_errors };
+        let max = if self.opts.max_errors == 0 {
+            1000
+        } else {
+            self.opts.max_errors
+        };
         if !self.opts.collect || self.errors >= max {
             self.fatal = true;
             self.diagnostics.push(d.clone());
@@ -363,7 +367,10 @@ impl<R: BufRead> Reader<R> {
             Ok(n) => n,
             Err(e) => {
                 let line = self.line_no + 1;
-                return Err(self.fatal(Fault::new(Rule::Io, format!("cannot read input: {e}")), line));
+                return Err(self.fatal(
+                    Fault::new(Rule::Io, format!("cannot read input: {e}")),
+                    line,
+                ));
             }
         };
         if n == 0 {
@@ -405,7 +412,9 @@ impl<R: BufRead> Reader<R> {
                 }
             } else {
                 let mut e = Element::new();
-                self.process_bytes(&buf, &mut e, line).map(|_| ()).map_err(|f| (f, line))
+                self.process_bytes(&buf, &mut e, line)
+                    .map(|_| ())
+                    .map_err(|f| (f, line))
             };
             self.buf = buf;
             if let Err((f, l)) = r {
@@ -520,7 +529,10 @@ impl<R: BufRead> Reader<R> {
                     } else {
                         "a column specification line after bounding regions or data lines"
                     };
-                    return fault(Rule::LineOrder, format!("{what}; a file has one `###` line, after the headers"));
+                    return fault(
+                        Rule::LineOrder,
+                        format!("{what}; a file has one `###` line, after the headers"),
+                    );
                 }
                 self.level = Level::Columns;
                 let cols = parse_column_line(&buf[3..])?;
@@ -569,7 +581,10 @@ fn is_structural(rule: Rule) -> bool {
 fn check_chars(buf: &[u8]) -> Result<(), Fault> {
     // Hand-written scan: one pass, branch-light; faster than a regex or
     // per-field checks and keeps every later step ASCII-only.
-    if let Some(i) = buf.iter().position(|&b| (b < 0x20 && b != b'\t') || b >= 0x7f) {
+    if let Some(i) = buf
+        .iter()
+        .position(|&b| (b < 0x20 && b != b'\t') || b >= 0x7f)
+    {
         return fault(
             Rule::IllegalChar,
             format!(
@@ -589,7 +604,10 @@ pub fn parse_column_line(body: &[u8]) -> Result<Vec<String>, Fault> {
     let mut names: Vec<String> = Vec::new();
     for (i, raw) in text.split('\t').enumerate() {
         if raw.is_empty() {
-            return fault(Rule::ColumnName, format!("column {} has an empty name (two tabs in a row?)", i + 1));
+            return fault(
+                Rule::ColumnName,
+                format!("column {} has an empty name (two tabs in a row?)", i + 1),
+            );
         }
         if raw.trim() != raw {
             return fault(
@@ -599,7 +617,10 @@ pub fn parse_column_line(body: &[u8]) -> Result<Vec<String>, Fault> {
         }
         let name = raw.to_ascii_lowercase();
         if names.contains(&name) {
-            return fault(Rule::ColumnDuplicate, format!("column `{name}` appears twice (names are case-insensitive)"));
+            return fault(
+                Rule::ColumnDuplicate,
+                format!("column `{name}` appears twice (names are case-insensitive)"),
+            );
         }
         names.push(name);
     }
@@ -630,7 +651,10 @@ fn show(raw: &[u8]) -> String {
 }
 
 fn parse_number(raw: &[u8]) -> Result<f64, Fault> {
-    let ok_chars = !raw.is_empty() && raw.iter().all(|&b| b.is_ascii_digit() || b".eE+-".contains(&b));
+    let ok_chars = !raw.is_empty()
+        && raw
+            .iter()
+            .all(|&b| b.is_ascii_digit() || b".eE+-".contains(&b));
     if ok_chars {
         if let Ok(x) = fast_float2::parse::<f64, _>(raw) {
             return Ok(x);
@@ -694,17 +718,29 @@ pub fn parse_value(
     }
     out.clear();
     if raw.is_empty() {
-        return fault(Rule::EmptyValue, format!("empty {what}; write `.` for a missing value"));
+        return fault(
+            Rule::EmptyValue,
+            format!("empty {what}; write `.` for a missing value"),
+        );
     }
     if spec.dim == Dimension::Scalar {
         let missing = raw == b".";
         match out {
-            ValueBuf::Number(v) => v.push(if missing { f64::NAN } else { parse_number(raw)? }),
+            ValueBuf::Number(v) => v.push(if missing {
+                f64::NAN
+            } else {
+                parse_number(raw)?
+            }),
             ValueBuf::Binary(v) => v.push(match raw {
                 b"." => -1,
                 b"0" => 0,
                 b"1" => 1,
-                _ => return fault(Rule::Binary, format!("`{}` is not a binary value (0, 1 or `.`)", show(raw))),
+                _ => {
+                    return fault(
+                        Rule::Binary,
+                        format!("`{}` is not a binary value (0, 1 or `.`)", show(raw)),
+                    )
+                }
             }),
             ValueBuf::Character(v) => {
                 if missing {
@@ -742,22 +778,35 @@ pub fn parse_value(
         }
         return fault(
             Rule::Dimension,
-            format!("a single `.` cannot stand for a whole {}; write every element, e.g. `.,.`", spec.dim),
+            format!(
+                "a single `.` cannot stand for a whole {}; write every element, e.g. `.,.`",
+                spec.dim
+            ),
         );
     }
     match out {
         ValueBuf::Number(v) => {
             for part in raw.split(|&b| b == b',') {
                 if part.is_empty() {
-                    return fault(Rule::EmptyValue, format!("empty element in {what} `{}`", show(raw)));
+                    return fault(
+                        Rule::EmptyValue,
+                        format!("empty element in {what} `{}`", show(raw)),
+                    );
                 }
-                v.push(if part == b"." { f64::NAN } else { parse_number(part)? });
+                v.push(if part == b"." {
+                    f64::NAN
+                } else {
+                    parse_number(part)?
+                });
             }
         }
         ValueBuf::Category(v) => {
             for part in raw.split(|&b| b == b',') {
                 if part.is_empty() {
-                    return fault(Rule::EmptyValue, format!("empty element in {what} `{}`", show(raw)));
+                    return fault(
+                        Rule::EmptyValue,
+                        format!("empty element in {what} `{}`", show(raw)),
+                    );
                 }
                 if part.first() == Some(&b' ') || part.last() == Some(&b' ') {
                     return fault(
@@ -765,7 +814,11 @@ pub fn parse_value(
                         format!("category element `{}` has surrounding spaces; list elements are separated by `,` only", show(part)),
                     );
                 }
-                v.push(if part == b"." { None } else { Some(unescape(part)?.into_owned()) });
+                v.push(if part == b"." {
+                    None
+                } else {
+                    Some(unescape(part)?.into_owned())
+                });
             }
         }
         ValueBuf::Binary(v) => {
@@ -793,13 +846,19 @@ pub fn parse_value(
     let n = out.len();
     match spec.dim {
         Dimension::Pair if n != 2 => {
-            return fault(Rule::Dimension, format!("a pair needs exactly 2 elements, `{}` has {n}", show(raw)))
+            return fault(
+                Rule::Dimension,
+                format!("a pair needs exactly 2 elements, `{}` has {n}", show(raw)),
+            )
         }
         Dimension::Vector => match vec_len {
             Some(len) if *len != n => {
                 return fault(
                     Rule::Dimension,
-                    format!("vector `{}` has {n} elements but earlier vectors in this column have {len}", show(raw)),
+                    format!(
+                    "vector `{}` has {n} elements but earlier vectors in this column have {len}",
+                    show(raw)
+                ),
                 )
             }
             Some(_) => {}
@@ -850,7 +909,10 @@ impl<R: BufRead> Reader<R> {
         // 2. Effective headers: file, assumed, subtype, defaults.
         let mut file = self.headers.clone();
         for (var, v) in &self.opts.assume {
-            let in_sub = self.subtype.as_ref().is_some_and(|(_, s)| s.get(*var).is_some());
+            let in_sub = self
+                .subtype
+                .as_ref()
+                .is_some_and(|(_, s)| s.get(*var).is_some());
             if file.get(*var).is_none() && !in_sub {
                 file.reserved.push((*var, v.clone(), 0));
             }
@@ -858,7 +920,10 @@ impl<R: BufRead> Reader<R> {
         let eff = Effective::merge(&file, self.subtype.as_ref().map(|(_, h)| h));
         let hline = |v: Var| file.line_of(v).filter(|&l| l > 0).unwrap_or(line);
         // 3. Columns.
-        let (written, cline) = match (&self.headers.columns, self.subtype.as_ref().and_then(|(_, s)| s.columns.clone())) {
+        let (written, cline) = match (
+            &self.headers.columns,
+            self.subtype.as_ref().and_then(|(_, s)| s.columns.clone()),
+        ) {
             (Some((c, l)), _) => (c.clone(), *l),
             (None, Some((c, _))) => (c, line),
             (None, None) => (vec!["seqid".into(), "start".into(), "end".into()], line),
@@ -869,10 +934,17 @@ impl<R: BufRead> Reader<R> {
             if target == default {
                 continue;
             }
-            let other = if var == Var::ValueColumn { Var::EdgesColumn } else { Var::ValueColumn };
+            let other = if var == Var::ValueColumn {
+                Var::EdgesColumn
+            } else {
+                Var::ValueColumn
+            };
             if eff.get(other) == target {
                 return Err((
-                    Fault::new(Rule::ColumnRename, format!("`value column` and `edges column` both name `{target}`")),
+                    Fault::new(
+                        Rule::ColumnRename,
+                        format!("`value column` and `edges column` both name `{target}`"),
+                    ),
                     hline(var),
                 ));
             }
@@ -920,14 +992,20 @@ impl<R: BufRead> Reader<R> {
         let fixed_length = eff.int(Var::FixedLength);
         if fixed_length < 1 {
             return Err((
-                Fault::new(Rule::FixedLength, format!("`fixed length` must be at least 1, not {fixed_length}")),
+                Fault::new(
+                    Rule::FixedLength,
+                    format!("`fixed length` must be at least 1, not {fixed_length}"),
+                ),
                 hline(Var::FixedLength),
             ));
         }
         let mut fixed_gap = eff.int(Var::FixedGapSize);
         if fixed_gap != 0 && (has_col(Role::Start) || has_col(Role::End)) {
             self.warn(
-                Fault::new(Rule::FixedGap, "`fixed gap size` is ignored because the file has a start or end column"),
+                Fault::new(
+                    Rule::FixedGap,
+                    "`fixed gap size` is ignored because the file has a start or end column",
+                ),
                 hline(Var::FixedGapSize),
             );
             fixed_gap = 0;
@@ -944,7 +1022,10 @@ impl<R: BufRead> Reader<R> {
         let dls = eff.int(Var::DataLineSize);
         if dls < 1 {
             return Err((
-                Fault::new(Rule::DataLineSize, format!("`data line size` must be at least 1, not {dls}")),
+                Fault::new(
+                    Rule::DataLineSize,
+                    format!("`data line size` must be at least 1, not {dls}"),
+                ),
                 hline(Var::DataLineSize),
             ));
         }
@@ -962,12 +1043,21 @@ impl<R: BufRead> Reader<R> {
                 .unwrap_or_default();
             let need = track_type.core_columns();
             let list = |c: CoreColumns| {
-                let v: Vec<&str> = [("start", c.start), ("end", c.end), ("value", c.value), ("edges", c.edges)]
-                    .iter()
-                    .filter(|x| x.1)
-                    .map(|x| x.0)
-                    .collect();
-                if v.is_empty() { "none".to_string() } else { v.join(", ") }
+                let v: Vec<&str> = [
+                    ("start", c.start),
+                    ("end", c.end),
+                    ("value", c.value),
+                    ("edges", c.edges),
+                ]
+                .iter()
+                .filter(|x| x.1)
+                .map(|x| x.0)
+                .collect();
+                if v.is_empty() {
+                    "none".to_string()
+                } else {
+                    v.join(", ")
+                }
             };
             return Err((
                 Fault::new(
@@ -983,7 +1073,10 @@ impl<R: BufRead> Reader<R> {
         }
         if track_type.is_linked() && !has_col(Role::Id) {
             return Err((
-                Fault::new(Rule::IdRequired, format!("track type `{track_type}` needs an `id` column (edges point to ids)")),
+                Fault::new(
+                    Rule::IdRequired,
+                    format!("track type `{track_type}` needs an `id` column (edges point to ids)"),
+                ),
                 cline,
             ));
         }
@@ -1008,7 +1101,9 @@ impl<R: BufRead> Reader<R> {
             written,
             extra,
             track_type,
-            value: track_type.is_valued().then(|| ValueSpec::new(eff.value_type(), eff.value_dim())),
+            value: track_type
+                .is_valued()
+                .then(|| ValueSpec::new(eff.value_type(), eff.value_dim())),
             weights,
             undirected: track_type.is_linked() && eff.flag(Var::UndirectedEdges),
             one_indexed: eff.flag(Var::OneIndexed),
@@ -1032,7 +1127,9 @@ impl<R: BufRead> Reader<R> {
     }
 
     fn layout_ref(&self) -> &Layout {
-        self.layout.as_ref().expect("layout is set before the body is read")
+        self.layout
+            .as_ref()
+            .expect("layout is set before the body is read")
     }
 
     /// File coordinate of a normalised end.
@@ -1043,7 +1140,9 @@ impl<R: BufRead> Reader<R> {
 
     fn intern(&mut self, genome: Option<&str>, seqid: &str) -> usize {
         if let Some((g, s, i)) = &self.last_seq {
-            if s.as_slice() == seqid.as_bytes() && g.as_slice() == genome.unwrap_or("\u{0}").as_bytes() {
+            if s.as_slice() == seqid.as_bytes()
+                && g.as_slice() == genome.unwrap_or("\u{0}").as_bytes()
+            {
                 return *i;
             }
         }
@@ -1067,10 +1166,16 @@ impl<R: BufRead> Reader<R> {
 
     fn region_line(&mut self, body: &[u8], line: u64) -> Result<Event, Fault> {
         if body.first() == Some(&b' ') {
-            return fault(Rule::BrSyntax, "space right after `####`; write `####seqid=chr1; start=0`");
+            return fault(
+                Rule::BrSyntax,
+                "space right after `####`; write `####seqid=chr1; start=0`",
+            );
         }
         if body.contains(&b'\t') {
-            return fault(Rule::BrSyntax, "tab in a bounding region line; separate attributes with `;` (and optional spaces)");
+            return fault(
+                Rule::BrSyntax,
+                "tab in a bounding region line; separate attributes with `;` (and optional spaces)",
+            );
         }
         let eqs = body.iter().filter(|&&b| b == b'=').count();
         let semis = body.iter().filter(|&&b| b == b';').count();
@@ -1084,12 +1189,18 @@ impl<R: BufRead> Reader<R> {
         for part in body.split(|&b| b == b';') {
             let part = &part[part.iter().position(|&b| b != b' ').unwrap_or(part.len())..];
             let Some(eq) = part.iter().position(|&b| b == b'=') else {
-                return fault(Rule::BrSyntax, format!("`{}` is not `name=value`", show(part)));
+                return fault(
+                    Rule::BrSyntax,
+                    format!("`{}` is not `name=value`", show(part)),
+                );
             };
             let key = show(&part[..eq]).to_ascii_lowercase();
             let val = &part[eq + 1..];
             if val.is_empty() || val.last() == Some(&b' ') || val.first() == Some(&b' ') {
-                return fault(Rule::BrSyntax, format!("attribute `{key}` has an empty value or one with surrounding spaces"));
+                return fault(
+                    Rule::BrSyntax,
+                    format!("attribute `{key}` has an empty value or one with surrounding spaces"),
+                );
             }
             let slot = match key.as_str() {
                 "genome" => &mut genome,
@@ -1112,13 +1223,27 @@ impl<R: BufRead> Reader<R> {
             (_, Some(_)) => RegionKind::Sequence,
             (Some(_), None) if start.is_none() && end.is_none() => RegionKind::Genome,
             (Some(_), None) => {
-                return fault(Rule::BrSyntax, "a bounding region with start or end needs a seqid")
+                return fault(
+                    Rule::BrSyntax,
+                    "a bounding region with start or end needs a seqid",
+                )
             }
-            (None, None) => return fault(Rule::BrSyntax, "a bounding region needs a genome or a seqid"),
+            (None, None) => {
+                return fault(
+                    Rule::BrSyntax,
+                    "a bounding region needs a genome or a seqid",
+                )
+            }
         };
         let (tt, one, incl, circular, gap) = {
             let l = self.layout_ref();
-            (l.track_type, l.one_indexed as i64, l.end_inclusive as i64, l.circular, l.fixed_gap)
+            (
+                l.track_type,
+                l.one_indexed as i64,
+                l.end_inclusive as i64,
+                l.circular,
+                l.fixed_gap,
+            )
         };
         if let Some(first) = self.regions.first() {
             if first.kind != kind {
@@ -1135,12 +1260,22 @@ impl<R: BufRead> Reader<R> {
             );
         }
         if kind == RegionKind::Genome && gap != 0 {
-            return fault(Rule::FixedGap, "`fixed gap size` needs type-B bounding regions (`####seqid=..`)");
+            return fault(
+                Rule::FixedGap,
+                "`fixed gap size` needs type-B bounding regions (`####seqid=..`)",
+            );
         }
-        let genome = genome.map(|g| unescape(&g).map(|s| s.into_owned())).transpose()?;
-        let seqid = seqid.map(|g| unescape(&g).map(|s| s.into_owned())).transpose()?;
+        let genome = genome
+            .map(|g| unescape(&g).map(|s| s.into_owned()))
+            .transpose()?;
+        let seqid = seqid
+            .map(|g| unescape(&g).map(|s| s.into_owned()))
+            .transpose()?;
         if let (Some(g), Some(given)) = (&genome, &self.opts.genome) {
-            if Genome::bundled(g).is_ok() && Genome::bundled(given.name()).is_ok() && !g.eq_ignore_ascii_case(given.name()) {
+            if Genome::bundled(g).is_ok()
+                && Genome::bundled(given.name()).is_ok()
+                && !g.eq_ignore_ascii_case(given.name())
+            {
                 return fault(
                     Rule::GenomeMismatch,
                     format!("bounding region genome `{g}` differs from the genome `{}` given on the command line", given.name()),
@@ -1151,7 +1286,10 @@ impl<R: BufRead> Reader<R> {
             raw.as_ref()
                 .map(|r| {
                     parse_int(r).ok_or_else(|| {
-                        Fault::new(Rule::BrSyntax, format!("bounding region {what} `{}` is not an integer", show(r)))
+                        Fault::new(
+                            Rule::BrSyntax,
+                            format!("bounding region {what} `{}` is not an integer", show(r)),
+                        )
                     })
                 })
                 .transpose()
@@ -1162,7 +1300,10 @@ impl<R: BufRead> Reader<R> {
         if start0 < 0 {
             return fault(
                 Rule::NegativePosition,
-                format!("bounding region start {} is before the first base", start_f.unwrap_or(0)),
+                format!(
+                    "bounding region start {} is before the first base",
+                    start_f.unwrap_or(0)
+                ),
             );
         }
         let mut end0 = end_f.map(|e| e - one + incl);
@@ -1181,7 +1322,10 @@ impl<R: BufRead> Reader<R> {
                     if end0.unwrap_or(0) > len as i64 {
                         return fault(
                             Rule::SeqLength,
-                            format!("bounding region ends at {} beyond the end of `{s}` ({len} bp)", end_f.unwrap_or(0)),
+                            format!(
+                                "bounding region ends at {} beyond the end of `{s}` ({len} bp)",
+                                end_f.unwrap_or(0)
+                            ),
                         );
                     }
                 }
@@ -1195,7 +1339,11 @@ impl<R: BufRead> Reader<R> {
                         "bounding region end {} is not after its start {}{}",
                         end_f.unwrap_or(0),
                         start_f.unwrap_or(0),
-                        if circular { "" } else { " (set `##circular elements: true` for regions crossing the origin)" }
+                        if circular {
+                            ""
+                        } else {
+                            " (set `##circular elements: true` for regions crossing the origin)"
+                        }
                     ),
                 );
             }
@@ -1226,7 +1374,10 @@ impl<R: BufRead> Reader<R> {
                 let key = |r: &BoundingRegion| (r.genome.clone(), r.seqid.clone(), r.start, r.end);
                 if key(&region) < key(prev) {
                     self.pending.push((
-                        Fault::new(Rule::Unsorted, "bounding region out of order, but `sorted elements` is true"),
+                        Fault::new(
+                            Rule::Unsorted,
+                            "bounding region out of order, but `sorted elements` is true",
+                        ),
                         line,
                     ));
                 }
@@ -1262,7 +1413,11 @@ impl<R: BufRead> Reader<R> {
             ));
             return;
         }
-        let last = if tt.is_per_base() { start + b.count } else { b.prev_end };
+        let last = if tt.is_per_base() {
+            start + b.count
+        } else {
+            b.prev_end
+        };
         match end {
             Some(e) if e != last => {
                 let (fe, fl) = (self.file_end(e), self.file_end(last));
@@ -1274,7 +1429,9 @@ impl<R: BufRead> Reader<R> {
                 self.pending.push((
                     Fault::new(
                         Rule::BrEnd,
-                        format!("bounding region end is {fe} but {what}; for `{tt}` they must be equal"),
+                        format!(
+                            "bounding region end is {fe} but {what}; for `{tt}` they must be equal"
+                        ),
                     ),
                     b.line,
                 ));
@@ -1291,7 +1448,10 @@ impl<R: BufRead> Reader<R> {
             if buf.len() % size != 0 {
                 return fault(
                     Rule::DataLineSize,
-                    format!("line has {} characters, not a multiple of the data line size {size}", buf.len()),
+                    format!(
+                        "line has {} characters, not a multiple of the data line size {size}",
+                        buf.len()
+                    ),
                 );
             }
             self.fixed_line.clear();
@@ -1332,7 +1492,13 @@ impl<R: BufRead> Reader<R> {
         self.element(&chunk, &[(0, size)], elem, line)
     }
 
-    fn element(&mut self, buf: &[u8], fields: &[(usize, usize)], elem: &mut Element, line: u64) -> Result<Event, Fault> {
+    fn element(
+        &mut self,
+        buf: &[u8],
+        fields: &[(usize, usize)],
+        elem: &mut Element,
+        line: u64,
+    ) -> Result<Event, Fault> {
         // Move layout and regions out so that the element parser can
         // borrow them while updating the reader's other state.
         let layout = self.layout.take().expect("layout");
@@ -1360,8 +1526,12 @@ impl<R: BufRead> Reader<R> {
         elem.extras.resize(l.extra.len(), String::new());
         let mut genome_col: Option<String> = None;
         let mut seqid_col: Option<std::borrow::Cow<'_, str>> = None;
-        let (mut start_raw, mut end_raw, mut value_raw, mut edges_raw): (&[u8], &[u8], &[u8], &[u8]) =
-            (b"", b"", b"", b"");
+        let (mut start_raw, mut end_raw, mut value_raw, mut edges_raw): (
+            &[u8],
+            &[u8],
+            &[u8],
+            &[u8],
+        ) = (b"", b"", b"", b"");
         for (i, &(a, b)) in fields.iter().enumerate() {
             let f = &buf[a..b];
             let role = l.roles[i];
@@ -1371,7 +1541,11 @@ impl<R: BufRead> Reader<R> {
                 }
                 return fault(
                     Rule::EmptyValue,
-                    format!("field {} (`{}`) is empty; write `.` for a missing value", i + 1, l.written[i]),
+                    format!(
+                        "field {} (`{}`) is empty; write `.` for a missing value",
+                        i + 1,
+                        l.written[i]
+                    ),
                 );
             }
             match role {
@@ -1390,8 +1564,12 @@ impl<R: BufRead> Reader<R> {
                 Role::Value => value_raw = f,
                 Role::Edges => edges_raw = f,
                 Role::Strand => {
-                    elem.strand = Strand::from_symbol(f)
-                        .ok_or_else(|| Fault::new(Rule::Strand, format!("strand `{}` is not `+`, `-` or `.`", show(f))))?
+                    elem.strand = Strand::from_symbol(f).ok_or_else(|| {
+                        Fault::new(
+                            Rule::Strand,
+                            format!("strand `{}` is not `+`, `-` or `.`", show(f)),
+                        )
+                    })?
                 }
                 Role::Id => {
                     if f != b"." {
@@ -1411,7 +1589,13 @@ impl<R: BufRead> Reader<R> {
         let (br_kind, br_genome, br_seqid, br_start, br_end) = match &self.block {
             Some(b) => {
                 let r = &regions[b.region];
-                (Some(r.kind), r.genome.as_deref(), r.seqid.as_deref(), r.start, r.end)
+                (
+                    Some(r.kind),
+                    r.genome.as_deref(),
+                    r.seqid.as_deref(),
+                    r.start,
+                    r.end,
+                )
             }
             None => (None, None, None, 0, None),
         };
@@ -1423,7 +1607,10 @@ impl<R: BufRead> Reader<R> {
                 );
             }
             if l.fixed_gap != 0 {
-                return fault(Rule::FixedGap, "`fixed gap size` needs a type-B bounding region before the data lines");
+                return fault(
+                    Rule::FixedGap,
+                    "`fixed gap size` needs a type-B bounding region before the data lines",
+                );
             }
         }
         let seqid: &str = match (&seqid_col, br_seqid) {
@@ -1441,7 +1628,10 @@ impl<R: BufRead> Reader<R> {
         };
         let genome: Option<&str> = match (&genome_col, br_genome) {
             (Some(g), Some(b)) if g != b => {
-                return fault(Rule::GenomeMismatch, format!("genome `{g}` differs from the bounding region's genome `{b}`"))
+                return fault(
+                    Rule::GenomeMismatch,
+                    format!("genome `{g}` differs from the bounding region's genome `{b}`"),
+                )
             }
             (Some(g), _) => Some(g),
             (None, b) => b,
@@ -1468,12 +1658,23 @@ impl<R: BufRead> Reader<R> {
             None => (0, 0, 0),
         };
         let start0: i64 = if !start_raw.is_empty() {
-            let s = parse_int(start_raw)
-                .ok_or_else(|| Fault::new(Rule::Position, format!("start `{}` is not an integer", show(start_raw))))?;
+            let s = parse_int(start_raw).ok_or_else(|| {
+                Fault::new(
+                    Rule::Position,
+                    format!("start `{}` is not an integer", show(start_raw)),
+                )
+            })?;
             if s - one < 0 {
                 return fault(
                     Rule::NegativePosition,
-                    format!("start {s} is before the first base ({})", if one == 1 { "the file is 1-indexed" } else { "positions are 0-based" }),
+                    format!(
+                        "start {s} is before the first base ({})",
+                        if one == 1 {
+                            "the file is 1-indexed"
+                        } else {
+                            "positions are 0-based"
+                        }
+                    ),
                 );
             }
             s - one
@@ -1495,8 +1696,12 @@ impl<R: BufRead> Reader<R> {
         };
         let mut implicit_end = false;
         let end0: i64 = if !end_raw.is_empty() {
-            let e = parse_int(end_raw)
-                .ok_or_else(|| Fault::new(Rule::Position, format!("end `{}` is not an integer", show(end_raw))))?;
+            let e = parse_int(end_raw).ok_or_else(|| {
+                Fault::new(
+                    Rule::Position,
+                    format!("end `{}` is not an integer", show(end_raw)),
+                )
+            })?;
             e - one + incl
         } else {
             implicit_end = true;
@@ -1506,7 +1711,11 @@ impl<R: BufRead> Reader<R> {
         if end0 < 0 || end0 == start0 || (end0 < start0 && !l.circular) {
             let fs = start0 + one;
             let fe = end0 - one + incl;
-            if l.track_type.is_dense_interval() && end0 < prev_end as i64 && end_raw.len() > 0 && idx > 0 {
+            if l.track_type.is_dense_interval()
+                && end0 < prev_end as i64
+                && !end_raw.is_empty()
+                && idx > 0
+            {
                 return fault(
                     Rule::DenseUnsorted,
                     format!("end {fe} is before the previous end {}; in `{}` blocks data lines are sorted by end", prev_end as i64 - one + incl, l.track_type),
@@ -1516,7 +1725,11 @@ impl<R: BufRead> Reader<R> {
                 Rule::EndBeforeStart,
                 format!(
                     "end {fe} is not after start {fs}{}",
-                    if l.circular { "" } else { " (for elements crossing the origin of a circular sequence set `##circular elements: true`)" }
+                    if l.circular {
+                        ""
+                    } else {
+                        " (for elements crossing the origin of a circular sequence set `##circular elements: true`)"
+                    }
                 ),
             );
         }
@@ -1530,7 +1743,8 @@ impl<R: BufRead> Reader<R> {
                 }
             }
             let outside = start0 < br_start as i64
-                || br_end.is_some_and(|be| start0 >= be as i64 || (end0 > be as i64 && end0 >= start0));
+                || br_end
+                    .is_some_and(|be| start0 >= be as i64 || (end0 > be as i64 && end0 >= start0));
             if outside && !l.track_type.is_per_base() {
                 return fault(
                     Rule::OutsideBr,
@@ -1547,13 +1761,19 @@ impl<R: BufRead> Reader<R> {
         if let Some(g) = &self.opts.genome {
             match g.length(seqid) {
                 None => {
-                    return fault(Rule::SeqidUnknown, format!("sequence `{seqid}` is not in genome `{}`", g.name()))
+                    return fault(
+                        Rule::SeqidUnknown,
+                        format!("sequence `{seqid}` is not in genome `{}`", g.name()),
+                    )
                 }
                 Some(len) => {
                     if end0.max(start0 + 1) > len as i64 {
                         return fault(
                             Rule::SeqLength,
-                            format!("element ends at {} beyond the end of `{seqid}` ({len} bp)", end0 - one + incl),
+                            format!(
+                                "element ends at {} beyond the end of `{seqid}` ({len} bp)",
+                                end0 - one + incl
+                            ),
                         );
                     }
                 }
@@ -1561,7 +1781,13 @@ impl<R: BufRead> Reader<R> {
         }
         // Values and edges.
         if let Some(spec) = l.value {
-            parse_value(value_raw, spec, &mut elem.value, &mut self.value_vec_len, "value")?;
+            parse_value(
+                value_raw,
+                spec,
+                &mut elem.value,
+                &mut self.value_vec_len,
+                "value",
+            )?;
         }
         if l.track_type.is_linked() {
             self.parse_edges(l, edges_raw, elem)?;
@@ -1570,7 +1796,10 @@ impl<R: BufRead> Reader<R> {
         let seq = self.intern(genome, seqid);
         if let Some(id) = &elem.id {
             if let Some(&(first, _)) = self.ids.get(id) {
-                return fault(Rule::IdDuplicate, format!("id `{id}` was already used on line {first}; ids are unique"));
+                return fault(
+                    Rule::IdDuplicate,
+                    format!("id `{id}` was already used on line {first}; ids are unique"),
+                );
             }
             if l.track_type.is_linked() || l.has_id {
                 self.ids.insert(id.clone(), (line, self.id_list.len()));
@@ -1629,7 +1858,13 @@ impl<R: BufRead> Reader<R> {
         }
         for part in raw.split(|&b| b == b';') {
             if part.is_empty() {
-                return fault(Rule::EdgeSyntax, format!("empty edge in `{}` (two `;` in a row, or a trailing `;`)", show(raw)));
+                return fault(
+                    Rule::EdgeSyntax,
+                    format!(
+                        "empty edge in `{}` (two `;` in a row, or a trailing `;`)",
+                        show(raw)
+                    ),
+                );
             }
             let eqs = part.iter().filter(|&&b| b == b'=').count();
             let (id, w) = match (l.weights, eqs) {
@@ -1658,12 +1893,18 @@ impl<R: BufRead> Reader<R> {
             if id.is_empty() || spaced(id) || w.is_some_and(spaced) {
                 return fault(
                     Rule::EdgeSyntax,
-                    format!("edge `{}`: empty id, or spaces around `=`/after `;`", show(part)),
+                    format!(
+                        "edge `{}`: empty id, or spaces around `=`/after `;`",
+                        show(part)
+                    ),
                 );
             }
             let tid = unescape(id)?.into_owned();
             if elem.targets.contains(&tid) {
-                return fault(Rule::EdgeDuplicate, format!("edge to `{tid}` appears twice in one element"));
+                return fault(
+                    Rule::EdgeDuplicate,
+                    format!("edge to `{tid}` appears twice in one element"),
+                );
             }
             elem.targets.push(tid);
             if let (Some(spec), Some(w)) = (l.weights, w) {
@@ -1692,12 +1933,15 @@ impl<R: BufRead> Reader<R> {
         self.drain_pending()?;
         // Overlapping bounding regions.
         let mut rs: Vec<(usize, &BoundingRegion)> = self.regions.iter().enumerate().collect();
-        rs.sort_by(|a, b| (&a.1.genome, &a.1.seqid, a.1.start).cmp(&(&b.1.genome, &b.1.seqid, b.1.start)));
+        rs.sort_by(|a, b| {
+            (&a.1.genome, &a.1.seqid, a.1.start).cmp(&(&b.1.genome, &b.1.seqid, b.1.start))
+        });
         let mut faults = Vec::new();
         for w in rs.windows(2) {
             let ((i, a), (j, b)) = (w[0], w[1]);
             let same = a.genome == b.genome && a.seqid == b.seqid;
-            let overlap = same && (a.kind == RegionKind::Genome || a.end.is_none_or(|e| b.start < e));
+            let overlap =
+                same && (a.kind == RegionKind::Genome || a.end.is_none_or(|e| b.start < e));
             if overlap {
                 let later = self.region_lines[i].max(self.region_lines[j]);
                 let other = self.region_lines[i].min(self.region_lines[j]);
@@ -1712,7 +1956,10 @@ impl<R: BufRead> Reader<R> {
             for e in &self.edges {
                 if !self.ids.contains_key(&e.target) {
                     faults.push((
-                        Fault::new(Rule::EdgeDangling, format!("edge to `{}`, but no element has that id", e.target)),
+                        Fault::new(
+                            Rule::EdgeDangling,
+                            format!("edge to `{}`, but no element has that id", e.target),
+                        ),
                         e.line,
                     ));
                 }
@@ -1725,7 +1972,9 @@ impl<R: BufRead> Reader<R> {
                     }
                 }
                 for e in &self.edges {
-                    let Some(&(_, t)) = self.ids.get(&e.target) else { continue };
+                    let Some(&(_, t)) = self.ids.get(&e.target) else {
+                        continue;
+                    };
                     if t == e.source {
                         continue;
                     }

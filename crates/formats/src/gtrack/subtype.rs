@@ -12,7 +12,9 @@ use super::header::{Adherence, Headers, Var};
 const BED_COLS: &str = "seqid\tstart\tend\tname\tvalue\tstrand\tthickStart\tthickEnd\titemRgb";
 
 /// `(file name, header lines, column line)`.
-fn definition(name: &str) -> Option<(Vec<(&'static str, &'static str)>, Option<String>)> {
+type Definition = (Vec<(&'static str, &'static str)>, Option<String>);
+
+fn definition(name: &str) -> Option<Definition> {
     let v = |pairs: &[(&'static str, &'static str)]| pairs.to_vec();
     let bed = |sub: &'static str, tt: &'static str| {
         vec![
@@ -28,8 +30,14 @@ fn definition(name: &str) -> Option<(Vec<(&'static str, &'static str)>, Option<S
     Some(match name {
         "bed3" => (bed("BED3", "segments"), cols("seqid\tstart\tend")),
         "bed4" => (bed("BED4", "segments"), cols("seqid\tstart\tend\tname")),
-        "bed5" => (bed("BED5", "valued segments"), cols("seqid\tstart\tend\tname\tvalue")),
-        "bed6" => (bed("BED6", "valued segments"), cols("seqid\tstart\tend\tname\tvalue\tstrand")),
+        "bed5" => (
+            bed("BED5", "valued segments"),
+            cols("seqid\tstart\tend\tname\tvalue"),
+        ),
+        "bed6" => (
+            bed("BED6", "valued segments"),
+            cols("seqid\tstart\tend\tname\tvalue\tstrand"),
+        ),
         "bed9" => (bed("BED9", "valued segments"), cols(BED_COLS)),
         "bed_direct" => (
             bed("BED direct", "valued segments"),
@@ -39,7 +47,10 @@ fn definition(name: &str) -> Option<(Vec<(&'static str, &'static str)>, Option<S
         // need an `id` column (spec Table 1); BED's name is the id here.
         "bed_linked" => (
             bed("BED linked", "linked valued segments"),
-            Some(format!("{}\tedges", BED_COLS.replacen("\tname\t", "\tid\t", 1))),
+            Some(format!(
+                "{}\tedges",
+                BED_COLS.replacen("\tname\t", "\tid\t", 1)
+            )),
         ),
         "bedgraph" => (
             v(&[
@@ -59,7 +70,10 @@ fn definition(name: &str) -> Option<(Vec<(&'static str, &'static str)>, Option<S
             (
                 v(&[
                     ("gtrack version", "1.0"),
-                    ("gtrack subtype", if narrow { "narrowPeak" } else { "broadPeak" }),
+                    (
+                        "gtrack subtype",
+                        if narrow { "narrowPeak" } else { "broadPeak" },
+                    ),
                     ("subtype version", "1.0"),
                     ("subtype adherence", "strict"),
                     ("track type", "valued segments"),
@@ -111,7 +125,10 @@ fn definition(name: &str) -> Option<(Vec<(&'static str, &'static str)>, Option<S
                 h.push(("1-indexed", "true"));
                 h.push(("end inclusive", "true"));
             }
-            (h, cols("seqid\tsource\ttype\tstart\tend\tvalue\tstrand\tphase\tattributes"))
+            (
+                h,
+                cols("seqid\tsource\ttype\tstart\tend\tvalue\tstrand\tphase\tattributes"),
+            )
         }
         "hyperbrowser" => (
             v(&[
@@ -170,7 +187,14 @@ fn definition(name: &str) -> Option<(Vec<(&'static str, &'static str)>, Option<S
             let fixed = name.starts_with("wig_fixedstep");
             let mut h = vec![
                 ("gtrack version", "1.0"),
-                ("gtrack subtype", if fixed { "WIG fixedStep" } else { "WIG variableStep" }),
+                (
+                    "gtrack subtype",
+                    if fixed {
+                        "WIG fixedStep"
+                    } else {
+                        "WIG variableStep"
+                    },
+                ),
                 ("subtype version", "1.0"),
                 ("subtype adherence", "strict"),
                 ("value type", "number"),
@@ -182,7 +206,10 @@ fn definition(name: &str) -> Option<(Vec<(&'static str, &'static str)>, Option<S
             }
             (h, cols(if fixed { "value" } else { "start\tvalue" }))
         }
-        "withsubtypeurl" => (v(&[("subtype url", "http://gtrack.no/withsubtypeurl.gtrack")]), None),
+        "withsubtypeurl" => (
+            v(&[("subtype url", "http://gtrack.no/withsubtypeurl.gtrack")]),
+            None,
+        ),
         _ => return None,
     })
 }
@@ -271,7 +298,9 @@ pub fn definition_text(name: &str) -> Option<String> {
 }
 
 const CORE: &[&str] = &["start", "end", "value", "edges"];
-const RESERVED: &[&str] = &["genome", "seqid", "start", "end", "value", "strand", "id", "edges"];
+const RESERVED: &[&str] = &[
+    "genome", "seqid", "start", "end", "value", "strand", "id", "edges",
+];
 
 /// Check a file's headers and column line against its subtype.
 /// `file_cols` is the file's column line as written (lower case).
@@ -298,13 +327,19 @@ pub fn check_adherence(sub_name: &str, sub: &Headers, file: &Headers) -> Result<
         Err((
             Fault::new(
                 Rule::SubtypeAdherence,
-                format!("subtype `{sub_name}` has adherence `{}`: {why}", sub.get(Var::SubtypeAdherence).unwrap_or("")),
+                format!(
+                    "subtype `{sub_name}` has adherence `{}`: {why}",
+                    sub.get(Var::SubtypeAdherence).unwrap_or("")
+                ),
             ),
             file.line_of(var).unwrap_or(0),
         ))
     };
     for &(var, ref value, _) in &file.reserved {
-        if matches!(var, Var::SubtypeUrl | Var::GtrackSubtype | Var::SubtypeVersion) {
+        if matches!(
+            var,
+            Var::SubtypeUrl | Var::GtrackSubtype | Var::SubtypeVersion
+        ) {
             continue;
         }
         if var == Var::SubtypeAdherence {
@@ -316,8 +351,12 @@ pub fn check_adherence(sub_name: &str, sub: &Headers, file: &Headers) -> Result<
         let Some(subval) = sub.get(var) else {
             // GTrack defaults may be overridden, except that renaming value/edges
             // is reserved for `redefinable`.
-            if level == Adherence::Reorderable && matches!(var, Var::ValueColumn | Var::EdgesColumn) {
-                return deny(var, "the value and edges columns may be added but not renamed");
+            if level == Adherence::Reorderable && matches!(var, Var::ValueColumn | Var::EdgesColumn)
+            {
+                return deny(
+                    var,
+                    "the value and edges columns may be added but not renamed",
+                );
             }
             continue;
         };
@@ -339,7 +378,10 @@ pub fn check_adherence(sub_name: &str, sub: &Headers, file: &Headers) -> Result<
     let line = *line;
     let bad = |why: String| {
         Err((
-            Fault::new(Rule::SubtypeAdherence, format!("subtype `{sub_name}` columns are `{}`: {why}", sc.join(" "))),
+            Fault::new(
+                Rule::SubtypeAdherence,
+                format!("subtype `{sub_name}` columns are `{}`: {why}", sc.join(" ")),
+            ),
             line,
         ))
     };
@@ -358,9 +400,12 @@ pub fn check_adherence(sub_name: &str, sub: &Headers, file: &Headers) -> Result<
                     continue;
                 }
                 let renamable = level == Adherence::Redefinable
-                    && ((["value", "edges"].contains(&f.as_str()) && !RESERVED.contains(&s.as_str()))
-                        || (["value", "edges"].contains(&s.as_str()) && !RESERVED.contains(&f.as_str()))
-                        || (["value", "edges"].contains(&s.as_str()) && ["value", "edges"].contains(&f.as_str())));
+                    && ((["value", "edges"].contains(&f.as_str())
+                        && !RESERVED.contains(&s.as_str()))
+                        || (["value", "edges"].contains(&s.as_str())
+                            && !RESERVED.contains(&f.as_str()))
+                        || (["value", "edges"].contains(&s.as_str())
+                            && ["value", "edges"].contains(&f.as_str())));
                 if !renamable {
                     return bad(format!("column {} is `{f}` but must be `{s}`", i + 1));
                 }
@@ -408,7 +453,10 @@ mod tests {
         }
         assert_eq!(name_from_url("gtrack.no/bed3.gtrack"), Some("bed3"));
         assert_eq!(name_from_url("HTTP://gtrack.no/BED3.gtrack"), Some("bed3"));
-        assert_eq!(resolve("http://example.org/x.gtrack").unwrap_err().rule, Rule::SubtypeUrl);
+        assert_eq!(
+            resolve("http://example.org/x.gtrack").unwrap_err().rule,
+            Rule::SubtypeUrl
+        );
     }
 
     #[test]

@@ -11,7 +11,9 @@ pub fn edges_undirected(track: &Track) -> bool {
     let mut map: HashMap<(&str, &str), Option<ValueBuf>> = HashMap::new();
     let mut any = false;
     for s in &track.seqs {
-        let (Some(ids), Some(ed)) = (&s.ids, &s.edges) else { continue };
+        let (Some(ids), Some(ed)) = (&s.ids, &s.edges) else {
+            continue;
+        };
         for i in 0..s.len() {
             let src = ids.get(i).unwrap_or("");
             for e in ed.range(i) {
@@ -33,8 +35,8 @@ pub fn edges_undirected(track: &Track) -> bool {
 use std::collections::HashSet;
 
 use gtrack_core::{
-    EdgeColumn, EdgeSpec, OptionalColumns, RegionKind, Strand, StringColumn, TrackSchema, TrackType,
-    ValueColumn, ValueSpec,
+    EdgeColumn, EdgeSpec, OptionalColumns, RegionKind, Strand, StringColumn, TrackSchema,
+    TrackType, ValueColumn, ValueSpec,
 };
 
 use super::diag::{Diagnostic, Fault, Rule};
@@ -51,7 +53,11 @@ fn usage(path: &str, msg: impl Into<String>) -> Vec<Diagnostic> {
 ///
 /// # Errors
 /// The file's diagnostics.
-pub fn read_inferred(text: &[u8], name: &str, mut opts: ReadOptions) -> Result<Parsed, Vec<Diagnostic>> {
+pub fn read_inferred(
+    text: &[u8],
+    name: &str,
+    mut opts: ReadOptions,
+) -> Result<Parsed, Vec<Diagnostic>> {
     let scan = infer::scan(text);
     opts.assume = infer::assumptions(&scan);
     read_track(Reader::new(text, name, opts))
@@ -75,7 +81,11 @@ pub struct ExpandOptions {
 ///
 /// # Errors
 /// The file's diagnostics.
-pub fn expand_headers(text: &[u8], name: &str, opts: ExpandOptions) -> Result<String, Vec<Diagnostic>> {
+pub fn expand_headers(
+    text: &[u8],
+    name: &str,
+    opts: ExpandOptions,
+) -> Result<String, Vec<Diagnostic>> {
     let mut parsed = read_inferred(text, name, ReadOptions::default())?;
     let undirected = edges_undirected(&parsed.track);
     if let Some(e) = &mut parsed.track.schema.edges {
@@ -125,13 +135,20 @@ fn insert_before_columns(text: &str, extra: &str) -> String {
 /// # Errors
 /// When elements come from more than one genome.
 pub fn standardize(track: &Track, name: &str) -> Result<Track, Vec<Diagnostic>> {
-    let genomes: HashSet<&str> = track.seqs.iter().filter_map(|s| s.genome.as_deref()).collect();
+    let genomes: HashSet<&str> = track
+        .seqs
+        .iter()
+        .filter_map(|s| s.genome.as_deref())
+        .collect();
     if genomes.len() > 1 {
         let mut g: Vec<&str> = genomes.into_iter().collect();
         g.sort();
         return Err(usage(
             name,
-            format!("standardize keeps one genome, but the track has elements from {}", g.join(", ")),
+            format!(
+                "standardize keeps one genome, but the track has elements from {}",
+                g.join(", ")
+            ),
         ));
     }
     let value = track.schema.value.unwrap_or_default();
@@ -156,7 +173,8 @@ pub fn standardize(track: &Track, name: &str) -> Result<Track, Vec<Diagnostic>> 
     let mut out = Track::new(schema);
     out.metadata = track.metadata.clone();
     if let Some(g) = genomes.iter().next() {
-        out.metadata.retain(|(k, _)| !k.eq_ignore_ascii_case("genome"));
+        out.metadata
+            .retain(|(k, _)| !k.eq_ignore_ascii_case("genome"));
         out.metadata.push(("genome".into(), g.to_string()));
     }
     for s in &track.seqs {
@@ -266,7 +284,10 @@ pub fn sort(track: &mut Track) {
     }
     let seqs = std::mem::take(&mut track.seqs);
     let mut slots: Vec<Option<gtrack_core::SeqElements>> = seqs.into_iter().map(Some).collect();
-    track.seqs = sidx.iter().map(|&i| slots[i].take().expect("permutation")).collect();
+    track.seqs = sidx
+        .iter()
+        .map(|&i| slots[i].take().expect("permutation"))
+        .collect();
     for r in &mut track.regions {
         if let Some((si, _)) = &mut r.block {
             *si = inverse[*si];
@@ -294,7 +315,13 @@ pub enum MatchBy {
 /// # Errors
 /// Unknown columns, missing ids, duplicate keys, or a result that is no
 /// valid track (edges without ids).
-pub fn complement(track: &mut Track, other: &Track, columns: &[String], by: MatchBy, name: &str) -> Result<(), Vec<Diagnostic>> {
+pub fn complement(
+    track: &mut Track,
+    other: &Track,
+    columns: &[String],
+    by: MatchBy,
+    name: &str,
+) -> Result<(), Vec<Diagnostic>> {
     type Key = (Option<String>, String, u64, u64);
     enum K {
         Id(String),
@@ -302,16 +329,31 @@ pub fn complement(track: &mut Track, other: &Track, columns: &[String], by: Matc
     }
     let key_of = |s: &gtrack_core::SeqElements, i: usize| -> Option<K> {
         match by {
-            MatchBy::Id => s.ids.as_ref().and_then(|c| c.get(i)).map(|x| K::Id(x.to_string())),
-            MatchBy::Position => Some(K::Pos((s.genome.clone(), s.seqid.clone(), s.starts[i], s.ends[i]))),
+            MatchBy::Id => s
+                .ids
+                .as_ref()
+                .and_then(|c| c.get(i))
+                .map(|x| K::Id(x.to_string())),
+            MatchBy::Position => Some(K::Pos((
+                s.genome.clone(),
+                s.seqid.clone(),
+                s.starts[i],
+                s.ends[i],
+            ))),
         }
     };
     let kstr = |k: &K| match k {
         K::Id(x) => x.clone(),
-        K::Pos((g, s, a, b)) => format!("{}{s}:{a}-{b}", g.as_ref().map(|g| format!("{g}:")).unwrap_or_default()),
+        K::Pos((g, s, a, b)) => format!(
+            "{}{s}:{a}-{b}",
+            g.as_ref().map(|g| format!("{g}:")).unwrap_or_default()
+        ),
     };
     if by == MatchBy::Id && (!track.schema.columns.id || !other.schema.columns.id) {
-        return Err(usage(name, "matching by id needs an `id` column in both files"));
+        return Err(usage(
+            name,
+            "matching by id needs an `id` column in both files",
+        ));
     }
     let mut index: HashMap<String, (usize, usize)> = HashMap::new();
     for (si, s) in other.seqs.iter().enumerate() {
@@ -327,19 +369,28 @@ pub fn complement(track: &mut Track, other: &Track, columns: &[String], by: Matc
     let matches: Vec<Vec<Option<(usize, usize)>>> = track
         .seqs
         .iter()
-        .map(|s| (0..s.len()).map(|i| key_of(s, i).and_then(|k| index.get(&kstr(&k)).copied())).collect())
+        .map(|s| {
+            (0..s.len())
+                .map(|i| key_of(s, i).and_then(|k| index.get(&kstr(&k)).copied()))
+                .collect()
+        })
         .collect();
     for col in columns {
         let col = col.to_ascii_lowercase();
         match col.as_str() {
             "value" => {
-                let spec = other.schema.value.ok_or_else(|| usage(name, "the second file has no value column"))?;
+                let spec = other
+                    .schema
+                    .value
+                    .ok_or_else(|| usage(name, "the second file has no value column"))?;
                 track.schema.value = Some(spec);
                 for (s, m) in track.seqs.iter_mut().zip(&matches) {
                     let mut c = ValueColumn::new(spec);
                     for mm in m {
                         match mm {
-                            Some((si, j)) => c.push(&other.seqs[*si].values.as_ref().expect("valued").get(*j)),
+                            Some((si, j)) => {
+                                c.push(&other.seqs[*si].values.as_ref().expect("valued").get(*j))
+                            }
                             None => c.push_missing(),
                         }
                     }
@@ -357,7 +408,10 @@ pub fn complement(track: &mut Track, other: &Track, columns: &[String], by: Matc
                         m.iter()
                             .enumerate()
                             .map(|(i, mm)| match mm {
-                                Some((si, j)) => other.seqs[*si].strands.as_ref().map_or(Strand::Unknown, |x| x[*j]),
+                                Some((si, j)) => other.seqs[*si]
+                                    .strands
+                                    .as_ref()
+                                    .map_or(Strand::Unknown, |x| x[*j]),
                                 None => old.as_ref().map_or(Strand::Unknown, |x| x[i]),
                             })
                             .collect(),
@@ -383,7 +437,10 @@ pub fn complement(track: &mut Track, other: &Track, columns: &[String], by: Matc
                 }
             }
             "edges" => {
-                let spec: EdgeSpec = other.schema.edges.ok_or_else(|| usage(name, "the second file has no edges column"))?;
+                let spec: EdgeSpec = other
+                    .schema
+                    .edges
+                    .ok_or_else(|| usage(name, "the second file has no edges column"))?;
                 if !track.schema.columns.id {
                     return Err(usage(name, "adding edges needs an `id` column in the first file (complement `id` first)"));
                 }
@@ -396,7 +453,9 @@ pub fn complement(track: &mut Track, other: &Track, columns: &[String], by: Matc
                                 let e = other.seqs[*si].edges.as_ref().expect("linked");
                                 let ws: Vec<Option<gtrack_core::ValueBuf>> =
                                     e.range(*j).map(|k| e.weights().map(|w| w.get(k))).collect();
-                                c.push(e.range(*j).zip(&ws).map(|(k, w)| (e.target(k), w.as_ref())));
+                                c.push(
+                                    e.range(*j).zip(&ws).map(|(k, w)| (e.target(k), w.as_ref())),
+                                );
                             }
                             None => c.push(std::iter::empty()),
                         }
@@ -405,16 +464,38 @@ pub fn complement(track: &mut Track, other: &Track, columns: &[String], by: Matc
                 }
             }
             "genome" | "seqid" | "start" | "end" => {
-                return Err(usage(name, format!("`{col}` is positional and cannot be complemented")));
+                return Err(usage(
+                    name,
+                    format!("`{col}` is positional and cannot be complemented"),
+                ));
             }
             _ => {
-                let Some(oi) = other.schema.columns.extra.iter().position(|c| c.eq_ignore_ascii_case(&col)) else {
-                    return Err(usage(name, format!("the second file has no column `{col}`")));
+                let Some(oi) = other
+                    .schema
+                    .columns
+                    .extra
+                    .iter()
+                    .position(|c| c.eq_ignore_ascii_case(&col))
+                else {
+                    return Err(usage(
+                        name,
+                        format!("the second file has no column `{col}`"),
+                    ));
                 };
-                let ti = match track.schema.columns.extra.iter().position(|c| c.eq_ignore_ascii_case(&col)) {
+                let ti = match track
+                    .schema
+                    .columns
+                    .extra
+                    .iter()
+                    .position(|c| c.eq_ignore_ascii_case(&col))
+                {
                     Some(t) => t,
                     None => {
-                        track.schema.columns.extra.push(other.schema.columns.extra[oi].clone());
+                        track
+                            .schema
+                            .columns
+                            .extra
+                            .push(other.schema.columns.extra[oi].clone());
                         for s in &mut track.seqs {
                             s.extras.push((0..s.len()).map(|_| Some(".")).collect());
                         }
@@ -441,9 +522,15 @@ pub fn complement(track: &mut Track, other: &Track, columns: &[String], by: Matc
     core.edges = track.schema.edges.is_some();
     track.schema.track_type = TrackType::from_core_columns(core).unwrap_or(track.schema.track_type);
     if track.schema.track_type.is_linked() {
-        let missing = track.seqs.iter().any(|s| s.ids.as_ref().is_none_or(|c| c.any_missing()));
+        let missing = track
+            .seqs
+            .iter()
+            .any(|s| s.ids.as_ref().is_none_or(|c| c.any_missing()));
         if missing {
-            return Err(usage(name, "the result has edges but some elements have no id; complement `id` as well"));
+            return Err(usage(
+                name,
+                "the result has edges but some elements have no id; complement `id` as well",
+            ));
         }
     }
     Ok(())
@@ -474,18 +561,32 @@ pub struct TabularOptions {
 /// Bad column roles (no seqid, edges without id, no start for a sparse
 /// type, no core column), column count mismatches, or invalid content,
 /// with line numbers of the input.
-pub fn from_tabular(text: &[u8], name: &str, opts: &TabularOptions) -> Result<String, Vec<Diagnostic>> {
-    let cols: Vec<String> = opts.columns.iter().map(|c| c.trim().to_ascii_lowercase()).collect();
+pub fn from_tabular(
+    text: &[u8],
+    name: &str,
+    opts: &TabularOptions,
+) -> Result<String, Vec<Diagnostic>> {
+    let cols: Vec<String> = opts
+        .columns
+        .iter()
+        .map(|c| c.trim().to_ascii_lowercase())
+        .collect();
     let kept: Vec<usize> = (0..cols.len()).filter(|&i| cols[i] != "-").collect();
     let names: Vec<&str> = kept.iter().map(|&i| cols[i].as_str()).collect();
     let has = |n: &str| names.contains(&n);
     if cols.is_empty() {
-        return Err(usage(name, "name the columns, e.g. --columns seqid,start,end,value"));
+        return Err(usage(
+            name,
+            "name the columns, e.g. --columns seqid,start,end,value",
+        ));
     }
     let mut seen = HashSet::new();
     for n in &names {
         if n.is_empty() || !seen.insert(*n) {
-            return Err(usage(name, format!("column `{n}` is empty or named twice in --columns")));
+            return Err(usage(
+                name,
+                format!("column `{n}` is empty or named twice in --columns"),
+            ));
         }
     }
     if !has("seqid") {
@@ -515,17 +616,30 @@ pub fn from_tabular(text: &[u8], name: &str, opts: &TabularOptions) -> Result<St
     body.push_str(&names.join("\t"));
     body.push('\n');
     // Map GTrack line numbers back to input lines for messages.
-    let mut line_map: Vec<u64> = vec![0; 2 + opts.one_indexed as usize + opts.end_inclusive as usize + opts.track_type.is_some() as usize];
+    let mut line_map: Vec<u64> = vec![
+        0;
+        2 + opts.one_indexed as usize
+            + opts.end_inclusive as usize
+            + opts.track_type.is_some() as usize
+    ];
     for (n, line) in text.split(|&b| b == b'\n').enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.is_empty() || line.starts_with(b"#") || line.starts_with(b"track") || line.starts_with(b"browser") {
+        if line.is_empty()
+            || line.starts_with(b"#")
+            || line.starts_with(b"track")
+            || line.starts_with(b"browser")
+        {
             continue;
         }
         let fields: Vec<&[u8]> = line.split(|&b| b == b'\t').collect();
         if fields.len() != cols.len() {
             return Err(vec![Fault::new(
                 Rule::ColumnCount,
-                format!("{} fields, but --columns names {}", fields.len(), cols.len()),
+                format!(
+                    "{} fields, but --columns names {}",
+                    fields.len(),
+                    cols.len()
+                ),
             )
             .at(name, n as u64 + 1)]);
         }
