@@ -208,7 +208,7 @@ pub struct Reader<R> {
     headers: Headers,
     subtype: Option<(&'static str, Headers)>,
     eff: Option<Effective>,
-    layout: Option<Layout>,
+    layout: Option<Box<Layout>>,
     diagnostics: Vec<Diagnostic>,
     errors: usize,
     fatal: bool,
@@ -301,7 +301,7 @@ impl<R: BufRead> Reader<R> {
     }
     /// The interpreted layout (after [`Reader::read_header`]).
     pub fn layout(&self) -> Option<&Layout> {
-        self.layout.as_ref()
+        self.layout.as_deref()
     }
     /// Bounding regions read so far (ends completed when a block closes).
     pub fn regions(&self) -> &[BoundingRegion] {
@@ -421,7 +421,7 @@ impl<R: BufRead> Reader<R> {
                 return Err(self.fatal(f, l));
             }
         }
-        Ok(self.layout.as_ref().expect("layout set"))
+        Ok(self.layout.as_deref().expect("layout set"))
     }
 
     fn last_error(&self) -> Diagnostic {
@@ -579,23 +579,22 @@ fn is_structural(rule: Rule) -> bool {
 
 /// Reject unescaped control characters (other than TAB) and non-ASCII bytes.
 fn check_chars(buf: &[u8]) -> Result<(), Fault> {
-    // Hand-written scan: one pass, branch-light; faster than a regex or
-    // per-field checks and keeps every later step ASCII-only.
-    if let Some(i) = buf
-        .iter()
-        .position(|&b| (b < 0x20 && b != b'\t') || b >= 0x7f)
-    {
-        return fault(
-            Rule::IllegalChar,
-            format!(
-                "byte 0x{:02X} at column {} must be written as %{:02X} (GTrack is 7-bit ASCII without control characters)",
-                buf[i],
-                i + 1,
-                buf[i]
-            ),
-        );
+    // Hand-written, branch-free scan that the compiler vectorises: most
+    // lines are clean, so find out first whether any byte is bad at all.
+    let bad = |b: u8| (b < 0x20) & (b != b'\t') | (b >= 0x7f);
+    if !buf.iter().fold(false, |acc, &b| acc | bad(b)) {
+        return Ok(());
     }
-    Ok(())
+    let i = buf.iter().position(|&b| bad(b)).unwrap_or(0);
+    fault(
+        Rule::IllegalChar,
+        format!(
+            "byte 0x{:02X} at column {} must be written as %{:02X} (GTrack is 7-bit ASCII without control characters)",
+            buf[i],
+            i + 1,
+            buf[i]
+        ),
+    )
 }
 
 /// Parse the names of a column specification line (after `###`).
@@ -889,7 +888,7 @@ impl<R: BufRead> Reader<R> {
 
     fn finalize_header(&mut self, line: u64) -> Result<(), (Fault, u64)> {
         let layout = self.build_layout(line)?;
-        self.layout = Some(layout);
+        self.layout = Some(Box::new(layout));
         Ok(())
     }
 }
@@ -1464,9 +1463,12 @@ impl<R: BufRead> Reader<R> {
         let mut fields = std::mem::take(&mut self.fields);
         fields.clear();
         let mut s = 0;
-        for i in memchr::memchr_iter(b'\t', buf) {
-            fields.push((s, i));
-            s = i + 1;
+        // Data lines are short: a plain loop beats memchr's setup cost here.
+        for (i, &b) in buf.iter().enumerate() {
+            if b == b'\t' {
+                fields.push((s, i));
+                s = i + 1;
+            }
         }
         fields.push((s, buf.len()));
         let r = if fields.len() != n {
