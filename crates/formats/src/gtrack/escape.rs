@@ -30,7 +30,10 @@ pub fn unescape(raw: &[u8]) -> Result<Cow<'_, str>, Fault> {
     let mut i = 0;
     while i < raw.len() {
         if raw[i] == b'%' {
-            match (raw.get(i + 1).and_then(|&b| hex(b)), raw.get(i + 2).and_then(|&b| hex(b))) {
+            match (
+                raw.get(i + 1).and_then(|&b| hex(b)),
+                raw.get(i + 2).and_then(|&b| hex(b)),
+            ) {
                 (Some(h), Some(l)) => {
                     out.push(h * 16 + l);
                     i += 3;
@@ -64,16 +67,23 @@ pub fn escape_into(out: &mut String, s: &str, extra: &[u8]) {
     let last = s.len().saturating_sub(1);
     for (i, &b) in s.as_bytes().iter().enumerate() {
         let edge_space = b == b' ' && (i == 0 || i == last);
-        let needs = b < 0x20
-            || b >= 0x7f
+        let needs = !(0x20..0x7f).contains(&b)
             || b == b'%'
             || extra.contains(&b)
             || (i == 0 && b == b'#')
             || edge_space;
         if needs {
             out.push('%');
-            out.push(char::from_digit((b >> 4) as u32, 16).unwrap().to_ascii_uppercase());
-            out.push(char::from_digit((b & 15) as u32, 16).unwrap().to_ascii_uppercase());
+            out.push(
+                char::from_digit((b >> 4) as u32, 16)
+                    .unwrap()
+                    .to_ascii_uppercase(),
+            );
+            out.push(
+                char::from_digit((b & 15) as u32, 16)
+                    .unwrap()
+                    .to_ascii_uppercase(),
+            );
         } else {
             out.push(b as char);
         }

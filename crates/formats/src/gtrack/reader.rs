@@ -220,7 +220,7 @@ pub struct Reader<R> {
     data_started: bool,
     seqs: Vec<(Option<String>, String)>,
     seq_index: HashMap<(Option<String>, String), usize>,
-    last_seq: Option<(Vec<u8>, Vec<u8>, usize)>,
+    last_seq: Option<(Option<String>, String, usize)>,
     fields: Vec<(usize, usize)>,
     value_vec_len: Option<usize>,
     weight_vec_len: Option<usize>,
@@ -1139,9 +1139,7 @@ impl<R: BufRead> Reader<R> {
 
     fn intern(&mut self, genome: Option<&str>, seqid: &str) -> usize {
         if let Some((g, s, i)) = &self.last_seq {
-            if s.as_slice() == seqid.as_bytes()
-                && g.as_slice() == genome.unwrap_or("\u{0}").as_bytes()
-            {
+            if s == seqid && g.as_deref() == genome {
                 return *i;
             }
         }
@@ -1151,15 +1149,11 @@ impl<R: BufRead> Reader<R> {
             None => {
                 let i = self.seqs.len();
                 self.seqs.push(key.clone());
-                self.seq_index.insert(key, i);
+                self.seq_index.insert(key.clone(), i);
                 i
             }
         };
-        self.last_seq = Some((
-            genome.unwrap_or("\u{0}").as_bytes().to_vec(),
-            seqid.as_bytes().to_vec(),
-            i,
-        ));
+        self.last_seq = Some((key.0, key.1, i));
         i
     }
 

@@ -49,7 +49,10 @@ pub fn guarantees(track: &Track) -> Guarantees {
         .seqs
         .iter()
         .any(|s| s.starts.iter().zip(&s.ends).any(|(a, b)| b < a))
-        || track.regions.iter().any(|r| r.end.is_some_and(|e| e < r.start));
+        || track
+            .regions
+            .iter()
+            .any(|r| r.end.is_some_and(|e| e < r.start));
     let mut sorted = true;
     let key = |r: &BoundingRegion| (r.genome.clone(), r.seqid.clone(), r.start, r.end);
     for w in track.regions.windows(2) {
@@ -63,7 +66,12 @@ pub fn guarantees(track: &Track) -> Guarantees {
             for (si, range) in runs {
                 let seq = &track.seqs[si];
                 for i in range {
-                    let k = (seq.genome.as_deref(), seq.seqid.as_str(), seq.starts[i], seq.ends[i]);
+                    let k = (
+                        seq.genome.as_deref(),
+                        seq.seqid.as_str(),
+                        seq.starts[i],
+                        seq.ends[i],
+                    );
                     if prev.is_some_and(|p| k < p) {
                         sorted = false;
                     }
@@ -75,7 +83,12 @@ pub fn guarantees(track: &Track) -> Guarantees {
     let mut no_overlaps = track.track_type().is_sparse();
     if no_overlaps {
         for s in &track.seqs {
-            let mut iv: Vec<(u64, u64)> = s.starts.iter().copied().zip(s.ends.iter().copied()).collect();
+            let mut iv: Vec<(u64, u64)> = s
+                .starts
+                .iter()
+                .copied()
+                .zip(s.ends.iter().copied())
+                .collect();
             iv.sort_unstable();
             let mut reach = 0u64;
             for (k, &(a, b)) in iv.iter().enumerate() {
@@ -95,11 +108,23 @@ pub fn guarantees(track: &Track) -> Guarantees {
     }
 }
 
+/// One output block: the region index (`None` without regions) and its
+/// runs of elements `(sequence index, range)`.
+pub type Block = (Option<usize>, Vec<(usize, std::ops::Range<usize>)>);
+
 /// The output layout: per bounding region (or once, `None`, without
 /// regions), the runs of elements `(sequence index, range)` it holds.
-pub fn blocks(track: &Track) -> Vec<(Option<usize>, Vec<(usize, std::ops::Range<usize>)>)> {
+pub fn blocks(track: &Track) -> Vec<Block> {
     if track.regions.is_empty() {
-        return vec![(None, track.seqs.iter().enumerate().map(|(i, s)| (i, 0..s.len())).collect())];
+        return vec![(
+            None,
+            track
+                .seqs
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, 0..s.len()))
+                .collect(),
+        )];
     }
     track
         .regions
@@ -119,11 +144,17 @@ pub fn blocks(track: &Track) -> Vec<(Option<usize>, Vec<(usize, std::ops::Range<
                     // A region built without block bookkeeping: its elements
                     // are those of its sequence that start inside it.
                     let seqid = r.seqid.as_deref().unwrap_or("");
-                    match track.seqs.iter().position(|s| s.seqid == seqid && s.genome == r.genome) {
+                    match track
+                        .seqs
+                        .iter()
+                        .position(|s| s.seqid == seqid && s.genome == r.genome)
+                    {
                         Some(k) => {
                             let s = &track.seqs[k];
                             let lo = s.starts.partition_point(|&x| x < r.start);
-                            let hi = r.end.map_or(s.len(), |e| s.starts.partition_point(|&x| x < e));
+                            let hi = r
+                                .end
+                                .map_or(s.len(), |e| s.starts.partition_point(|&x| x < e));
                             vec![(k, lo..hi.max(lo))]
                         }
                         None => vec![],
@@ -149,7 +180,7 @@ fn fmt_number(out: &mut String, x: f64) {
 fn push_char(out: &mut String, b: Option<u8>) {
     match b {
         None => out.push('.'),
-        Some(b) if b < 0x21 || b >= 0x7f || b"%.,;=#".contains(&b) => {
+        Some(b) if !(0x21..0x7f).contains(&b) || b"%.,;=#".contains(&b) => {
             out.push_str(&format!("%{b:02X}"));
         }
         Some(b) => out.push(b as char),
@@ -218,17 +249,33 @@ pub fn write<W: Write>(track: &Track, opts: &WriteOptions, mut out: W) -> io::Re
     }
     let e = schema.edges.unwrap_or_default();
     let w = e.weights.unwrap_or_default();
-    header("undirected edges", if e.undirected { "true" } else { "false" }, e.undirected);
-    header("edge weights", if e.weights.is_some() { "true" } else { "false" }, e.weights.is_some());
+    header(
+        "undirected edges",
+        if e.undirected { "true" } else { "false" },
+        e.undirected,
+    );
+    header(
+        "edge weights",
+        if e.weights.is_some() { "true" } else { "false" },
+        e.weights.is_some(),
+    );
     if e.weights.is_some() || full {
         header("edge weight type", w.ty.name(), w.ty != ValueType::Number);
-        header("edge weight dimension", w.dim.name(), w.dim != Dimension::Scalar);
+        header(
+            "edge weight dimension",
+            w.dim.name(),
+            w.dim != Dimension::Scalar,
+        );
     }
     let b = |x: bool| if x { "true" } else { "false" };
     header("uninterrupted data lines", b(g.uninterrupted), false);
     header("sorted elements", b(g.sorted), false);
     if tt.is_sparse() || full {
-        header("no overlapping elements", b(g.no_overlaps && tt.is_sparse()), false);
+        header(
+            "no overlapping elements",
+            b(g.no_overlaps && tt.is_sparse()),
+            false,
+        );
     }
     header("circular elements", b(g.circular), g.circular);
     header("1-indexed", b(opts.one_indexed), opts.one_indexed);
@@ -243,15 +290,20 @@ pub fn write<W: Write>(track: &Track, opts: &WriteOptions, mut out: W) -> io::Re
     // Columns.
     let kind = track.regions.first().map(|r| r.kind);
     let seqid_col = kind != Some(RegionKind::Sequence);
-    let genome_col = track.seqs.iter().any(|s| {
+    // A genome column is needed when some element's genome is not given
+    // by its bounding region. Sequences are compared by index: derived
+    // equality is false for a sequence holding a NaN (missing) number.
+    let genome_col = track.seqs.iter().enumerate().any(|(k, s)| {
         s.genome.is_some()
             && match kind {
                 None => true,
                 Some(RegionKind::Genome) => false,
-                Some(RegionKind::Sequence) => track
-                    .regions
-                    .iter()
-                    .any(|r| r.block.as_ref().is_some_and(|(si, rg)| !rg.is_empty() && &track.seqs[*si] == s) && r.genome.is_none()),
+                Some(RegionKind::Sequence) => track.regions.iter().any(|r| {
+                    r.genome.is_none()
+                        && r.block
+                            .as_ref()
+                            .is_some_and(|(si, rg)| *si == k && !rg.is_empty())
+                }),
             }
     });
     let core = tt.core_columns();
@@ -284,10 +336,23 @@ pub fn write<W: Write>(track: &Track, opts: &WriteOptions, mut out: W) -> io::Re
         .columns
         .extra
         .iter()
-        .map(|n| n.chars().filter(|c| c.is_ascii_graphic() || *c == ' ').collect::<String>().trim().to_string())
+        .map(|n| {
+            n.chars()
+                .filter(|c| c.is_ascii_graphic() || *c == ' ')
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
         .collect();
     h.push_str("###");
-    h.push_str(&cols.iter().map(|s| s.to_string()).chain(extras.iter().cloned()).collect::<Vec<_>>().join("\t"));
+    h.push_str(
+        &cols
+            .iter()
+            .map(|s| s.to_string())
+            .chain(extras.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("\t"),
+    );
     h.push('\n');
     out.write_all(h.as_bytes())?;
 
