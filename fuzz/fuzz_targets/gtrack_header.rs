@@ -17,7 +17,13 @@ fuzz_target!(|data: &[u8]| {
         let _ = e.int(v);
         let _ = e.flag(v);
     }
-    let _ = (e.track_type(), e.value_type(), e.value_dim(), e.weight_type(), e.weight_dim());
+    let _ = (
+        e.track_type(),
+        e.value_type(),
+        e.value_dim(),
+        e.weight_type(),
+        e.weight_dim(),
+    );
     // The file's headers over themselves as a subtype.
     let _ = Effective::merge(&Headers::default(), Some(&h));
 });

@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
             end_inclusive: bits & 4 != 0,
         };
         let text = gtrack::write_string(track, &wo);
-        match gtrack::read_track(Reader::new(text.as_bytes(), "rewritten", ReadOptions::default())) {
+        match gtrack::read_track(Reader::new(
+            text.as_bytes(),
+            "rewritten",
+            ReadOptions::default(),
+        )) {
             Ok(back) => {
                 if !track.same(&back.track) {
                     panic!(
