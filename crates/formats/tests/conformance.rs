@@ -315,3 +315,26 @@ fn spec_examples_have_the_documented_content() {
     let d = read(&ex.join("Example_D.gtrack")).unwrap();
     assert!(tools::edges_undirected(&d.track));
 }
+
+/// Reproducers found by fuzzing (fuzz/FINDINGS.md): never a panic, a
+/// clear error where the input is invalid, and stable expand-headers.
+#[test]
+fn fuzz_regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
+    for (file, rule, line) in [
+        ("F1-number-overflow-inf.gtrack", "number", 3),
+        ("F2-fixed-length-plus-gap-overflow.gtrack", "fixed-gap", 3),
+        ("F3-implicit-end-overflow.gtrack", "position", 4),
+    ] {
+        let d = read(&dir.join(file)).expect_err(file);
+        assert!(
+            d.iter().any(|d| d.rule.id() == rule && d.line == line),
+            "{file}: {d:?}"
+        );
+    }
+    let text = slurp(&dir.join("F4-expand-not-idempotent.gtrack"));
+    let e1 = tools::expand_headers(&text, "F4", Default::default()).unwrap();
+    let e2 = tools::expand_headers(e1.as_bytes(), "F4", Default::default()).unwrap();
+    assert_eq!(e1, e2);
+    assert!(e1.contains("##value type: number\n"), "{e1}");
+}

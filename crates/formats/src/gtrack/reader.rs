@@ -656,7 +656,16 @@ fn parse_number(raw: &[u8]) -> Result<f64, Fault> {
             .all(|&b| b.is_ascii_digit() || b".eE+-".contains(&b));
     if ok_chars {
         if let Ok(x) = fast_float2::parse::<f64, _>(raw) {
-            return Ok(x);
+            if x.is_finite() {
+                return Ok(x);
+            }
+            return fault(
+                Rule::Number,
+                format!(
+                    "`{}` is beyond the range of a 64-bit floating point number",
+                    show(raw)
+                ),
+            );
         }
     }
     fault(
@@ -1009,11 +1018,11 @@ impl<R: BufRead> Reader<R> {
             );
             fixed_gap = 0;
         }
-        if fixed_length + fixed_gap <= 0 {
+        if fixed_length.checked_add(fixed_gap).is_none_or(|x| x <= 0) {
             return Err((
                 Fault::new(
                     Rule::FixedGap,
-                    format!("fixed length + fixed gap size must be positive, here {fixed_length} + {fixed_gap}"),
+                    format!("fixed length + fixed gap size must be a positive 64-bit integer, here {fixed_length} + {fixed_gap}"),
                 ),
                 hline(Var::FixedGapSize),
             ));
@@ -1679,7 +1688,15 @@ impl<R: BufRead> Reader<R> {
             if idx == 0 {
                 br_start as i64
             } else {
-                prev_start as i64 + l.fixed_length as i64 + l.fixed_gap
+                (prev_start as i64)
+                    .checked_add(l.fixed_length as i64)
+                    .and_then(|x| x.checked_add(l.fixed_gap))
+                    .ok_or_else(|| {
+                        Fault::new(
+                            Rule::Position,
+                            "implicit start beyond 64-bit positions (fixed length/gap too large)",
+                        )
+                    })?
             }
         } else if l.has.end {
             if idx == 0 {
@@ -1701,7 +1718,12 @@ impl<R: BufRead> Reader<R> {
             e - one + incl
         } else {
             implicit_end = true;
-            start0 + l.fixed_length as i64
+            start0.checked_add(l.fixed_length as i64).ok_or_else(|| {
+                Fault::new(
+                    Rule::Position,
+                    "implicit end beyond 64-bit positions (fixed length too large)",
+                )
+            })?
         };
         let mut end0 = end0;
         if end0 < 0 || end0 == start0 || (end0 < start0 && !l.circular) {

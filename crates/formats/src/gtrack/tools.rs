@@ -100,6 +100,29 @@ pub fn expand_headers(
     if opts.full {
         return Ok(out);
     }
+    // Value and edge-weight types may be guesses: state them even when they
+    // are the defaults, so that expanding again reads the same types.
+    let mut typed = String::new();
+    let t = &parsed.track.schema;
+    let specs = [
+        (t.value, "value type", "value dimension"),
+        (
+            t.edges.and_then(|e| e.weights),
+            "edge weight type",
+            "edge weight dimension",
+        ),
+    ];
+    for (spec, ty, dim) in specs {
+        if let Some(v) = spec {
+            if !out.contains(&format!("\n##{ty}:")) {
+                typed.push_str(&format!("##{ty}: {}\n", v.ty));
+            }
+            if !out.contains(&format!("\n##{dim}:")) {
+                typed.push_str(&format!("##{dim}: {}\n", v.dim));
+            }
+        }
+    }
+    let out = insert_before_columns(&out, &typed);
     // Add the guarantees that hold (the writer adds only what validity needs).
     let g = guarantees(&parsed.track);
     let tt = parsed.track.track_type();
