@@ -80,10 +80,26 @@ pub fn guess(tokens: &[Vec<u8>]) -> ValueSpec {
     ValueSpec::new(ty, dim)
 }
 
+/// The subtype (if resolvable), effective headers and column names
+/// (before `value column`/`edges column` renaming) that `h` implies.
+fn resolve(h: &Headers) -> (Option<Headers>, Effective, Vec<String>) {
+    let sub = h
+        .get(Var::SubtypeUrl)
+        .and_then(|u| subtype::resolve(u).ok())
+        .map(|(_, h)| h);
+    let eff = Effective::merge(h, sub.as_ref());
+    let names = h
+        .columns
+        .as_ref()
+        .or_else(|| sub.as_ref().and_then(|s| s.columns.as_ref()))
+        .map(|c| c.0.clone())
+        .unwrap_or_else(|| vec!["seqid".into(), "start".into(), "end".into()]);
+    (sub, eff, names)
+}
+
 /// Scan GTrack text: headers, column line and the raw value/weight tokens.
 pub fn scan(text: &[u8]) -> Scan {
     let mut s = Scan::default();
-    let mut cols: Option<Vec<String>> = None;
     let mut idx: Option<(Option<usize>, Option<usize>)> = None;
     let mut fixed = false;
     for (n, line) in text.split(|&b| b == b'\n').enumerate() {
@@ -95,23 +111,13 @@ pub fn scan(text: &[u8]) -> Scan {
             }
             3 => {
                 if let Ok(c) = super::reader::parse_column_line(&line[3..]) {
-                    s.headers.columns = Some((c.clone(), n as u64 + 1));
-                    cols = Some(c);
+                    s.headers.columns = Some((c, n as u64 + 1));
                 }
             }
             0 if !line.is_empty() => {
                 let (vi, ei) = *idx.get_or_insert_with(|| {
-                    let sub = s
-                        .headers
-                        .get(Var::SubtypeUrl)
-                        .and_then(|u| subtype::resolve(u).ok())
-                        .map(|(_, h)| h);
-                    let eff = Effective::merge(&s.headers, sub.as_ref());
+                    let (_, eff, names) = resolve(&s.headers);
                     fixed = eff.flag(Var::FixedSizeDataLines);
-                    let names = cols
-                        .clone()
-                        .or_else(|| sub.and_then(|h| h.columns.map(|c| c.0)))
-                        .unwrap_or_else(|| vec!["seqid".into(), "start".into(), "end".into()]);
                     let find = |var: Var| names.iter().position(|c| c == eff.get(var));
                     (find(Var::ValueColumn), find(Var::EdgesColumn))
                 });
@@ -144,25 +150,10 @@ pub fn scan(text: &[u8]) -> Scan {
 /// does not declare them: track type from the columns, value and edge
 /// weight types from the tokens, edge weights from the presence of `=`.
 pub fn assumptions(s: &Scan) -> Vec<(Var, String)> {
-    let sub = s
-        .headers
-        .get(Var::SubtypeUrl)
-        .and_then(|u| subtype::resolve(u).ok())
-        .map(|(_, h)| h);
+    let (sub, eff, names) = resolve(&s.headers);
     let declared =
         |v: Var| s.headers.get(v).is_some() || sub.as_ref().is_some_and(|h| h.get(v).is_some());
-    let eff = Effective::merge(&s.headers, sub.as_ref());
     let mut out = Vec::new();
-    let names = s
-        .headers
-        .columns
-        .as_ref()
-        .map(|c| c.0.clone())
-        .or_else(|| {
-            sub.as_ref()
-                .and_then(|h| h.columns.as_ref().map(|c| c.0.clone()))
-        })
-        .unwrap_or_else(|| vec!["seqid".into(), "start".into(), "end".into()]);
     let has = |n: &str, var: Option<Var>| {
         names
             .iter()

@@ -324,10 +324,6 @@ impl<R: BufRead> Reader<R> {
         self.errors
     }
 
-    fn diag(&mut self, f: Fault, line: u64) -> Diagnostic {
-        f.at(&self.path, line)
-    }
-
     fn warn(&mut self, f: Fault, line: u64) {
         let mut d = f.at(&self.path, line);
         d.severity = Severity::Warning;
@@ -336,7 +332,7 @@ impl<R: BufRead> Reader<R> {
 
     /// Record an error; in non-collecting mode return it.
     fn record(&mut self, f: Fault, line: u64) -> Result<(), Diagnostic> {
-        let d = self.diag(f, line);
+        let d = f.at(&self.path, line);
         self.errors += 1;
         let max = if self.opts.max_errors == 0 {
             1000
@@ -353,7 +349,7 @@ impl<R: BufRead> Reader<R> {
     }
 
     fn fatal(&mut self, f: Fault, line: u64) -> Diagnostic {
-        let d = self.diag(f, line);
+        let d = f.at(&self.path, line);
         self.errors += 1;
         self.fatal = true;
         self.diagnostics.push(d.clone());

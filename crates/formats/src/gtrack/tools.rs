@@ -36,7 +36,7 @@ use std::collections::HashSet;
 
 use gtrack_core::{
     EdgeColumn, EdgeSpec, OptionalColumns, RegionKind, Strand, StringColumn, TrackSchema,
-    TrackType, ValueColumn, ValueSpec,
+    TrackType, ValueColumn,
 };
 
 use super::diag::{Diagnostic, Fault, Rule};
@@ -697,9 +697,4 @@ pub fn from_tabular(
             end_inclusive: opts.end_inclusive,
         },
     ))
-}
-
-/// The value spec of a track's values, for reports.
-pub fn value_spec(track: &Track) -> Option<ValueSpec> {
-    track.schema.value
 }

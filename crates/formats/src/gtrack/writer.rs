@@ -11,8 +11,7 @@
 use std::io::{self, Write};
 
 use gtrack_core::{
-    BoundingRegion, ColumnData, Dimension, RegionKind, SeqElements, Track, TrackType, ValueColumn,
-    ValueType,
+    BoundingRegion, ColumnData, Dimension, RegionKind, SeqElements, Track, ValueColumn, ValueType,
 };
 
 use super::escape::{escape_field, escape_into};
@@ -478,9 +477,4 @@ pub fn write_string(track: &Track, opts: &WriteOptions) -> String {
     let mut v = Vec::new();
     write(track, opts, &mut v).expect("writing to memory cannot fail");
     String::from_utf8(v).expect("GTrack output is ASCII")
-}
-
-/// Whether a track type writes an explicit `end` column.
-pub fn writes_end(tt: TrackType) -> bool {
-    tt.core_columns().end
 }
