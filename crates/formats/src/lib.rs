@@ -15,5 +15,19 @@
 //! assert!(out.contains("##track type: valued segments"));
 //! ```
 
+pub mod bed;
+pub mod big;
+pub mod bioxsd;
+pub mod error;
+pub mod format;
+pub mod gff;
 pub mod gtrack;
 pub mod io;
+pub mod seq;
+pub mod text;
+pub mod ucsc;
+pub mod vcf;
+pub mod wig;
+
+pub use error::{Error, FormatError, RuleInfo};
+pub use format::{Format, ReadOptions, WriteOptions};
