@@ -28,6 +28,8 @@ fn slurp(path: &Path) -> Vec<u8> {
     v
 }
 
+static SUBTYPE_FITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 fn read(path: &Path) -> Result<gtrack::Parsed, Vec<gtrack::Diagnostic>> {
     gtrack::read_path(path.to_str().unwrap(), ReadOptions::default())
 }
@@ -35,6 +37,26 @@ fn read(path: &Path) -> Result<gtrack::Parsed, Vec<gtrack::Diagnostic>> {
 /// Write → read gives an equal track; writing is deterministic; the
 /// written text validates.
 fn assert_round_trip(name: &str, p: &gtrack::Parsed) {
+    // Under every bundled subtype that claims to fit, writing is lossless.
+    for &sub in gtrack::subtype::BUNDLED {
+        if sub == "withsubtypeurl" || gtrack::writer::subtype_fit(&p.track, sub).is_err() {
+            continue;
+        }
+        SUBTYPE_FITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let opts = WriteOptions {
+            subtype: Some(sub),
+            ..Default::default()
+        };
+        let text = gtrack::write_string(&p.track, &opts);
+        let again = gtrack::read_str(&text, name).unwrap_or_else(|d| {
+            panic!("{name}: written with subtype {sub}, does not parse: {d:?}\n{text}")
+        });
+        assert!(
+            again.track.same(&p.track),
+            "{name}: round trip with subtype {sub} changed the track\n{text}"
+        );
+        assert_eq!(again.subtype, Some(sub), "{name}: subtype not declared");
+    }
     for opts in [
         WriteOptions::default(),
         WriteOptions {
@@ -180,6 +202,46 @@ fn valid_corpus_matches_manifest() {
         failures.join("\n")
     );
     assert!(n >= 100, "only {n} valid fixtures");
+    let fits = SUBTYPE_FITS.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(fits >= 20, "only {fits} fixture/subtype fits exercised");
+}
+
+/// `best_subtype` picks the bundled subtype a format's reader would name.
+#[test]
+fn best_subtype_picks_the_matching_bundled_subtype() {
+    let cases = [
+        ("##track type: valued segments\n###seqid\tstart\tend\tvalue\nchr1\t0\t10\t1.5\nchr1\t20\t30\t2\n", Some("bedgraph")),
+        ("##track type: valued segments\n###seqid\tstart\tend\tname\tvalue\tstrand\nchr1\t0\t10\ta\t5\t+\n", Some("bed6")),
+        ("##track type: segments\n###seqid\tstart\tend\nchr1\t0\t10\n", Some("bed3")),
+        ("##track type: function\n##value type: character\n###value\n####seqid=chr1; start=0; end=4\nA\nC\nG\nT\n", Some("fasta")),
+        ("##track type: linked segments\n###seqid\tstart\tend\tid\tedges\nchr1\t0\t10\ta\t.\n", None),
+    ];
+    for (text, want) in cases {
+        let p = gtrack::read_str(text, "case").unwrap();
+        let got = gtrack::writer::best_subtype(&p.track);
+        assert_eq!(got, want, "{text}");
+        if let Some(sub) = got {
+            let out = gtrack::write_string(
+                &p.track,
+                &WriteOptions {
+                    subtype: Some(sub),
+                    ..Default::default()
+                },
+            );
+            assert!(
+                out.starts_with(&format!("##subtype url: http://gtrack.no/{sub}.gtrack\n")),
+                "{out}"
+            );
+            assert!(gtrack::read_str(&out, "again")
+                .unwrap()
+                .track
+                .same(&p.track));
+        }
+    }
+    // A subtype that does not fit is refused with a reason.
+    let p = gtrack::read_str(cases[2].0, "case").unwrap();
+    let why = gtrack::writer::subtype_fit(&p.track, "bedgraph").unwrap_err();
+    assert!(why.contains("valued segments"), "{why}");
 }
 
 #[test]

@@ -95,6 +95,7 @@ pub fn expand_headers(
         full_headers: opts.full,
         one_indexed: parsed.layout.one_indexed,
         end_inclusive: parsed.layout.end_inclusive,
+        subtype: None,
     };
     let out = write_string(&parsed.track, &wo);
     if opts.full {
@@ -695,6 +696,7 @@ pub fn from_tabular(
             full_headers: opts.full_headers,
             one_indexed: opts.one_indexed,
             end_inclusive: opts.end_inclusive,
+            subtype: None,
         },
     ))
 }

@@ -25,6 +25,12 @@ pub struct WriteOptions {
     pub one_indexed: bool,
     /// Write closed intervals (`##end inclusive: true`).
     pub end_inclusive: bool,
+    /// Declare this bundled subtype (`##subtype url: http://gtrack.no/<name>.gtrack`)
+    /// and write the data lines as it defines them (column order,
+    /// coordinate convention), leaving out the headers it implies. Must
+    /// fit the track: see [`subtype_fit`]. Overrides `one_indexed`,
+    /// `end_inclusive` and `full_headers`.
+    pub subtype: Option<&'static str>,
 }
 
 /// Properties of the content that `*` headers declare.
@@ -227,6 +233,11 @@ pub fn write_value(out: &mut String, col: &ValueColumn, i: usize, extra: &[u8]) 
 /// # Errors
 /// I/O errors of `out`.
 pub fn write<W: Write>(track: &Track, opts: &WriteOptions, mut out: W) -> io::Result<()> {
+    if let Some(name) = opts.subtype {
+        let plan = plan_subtype(track, name)
+            .map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
+        return write_planned(track, &plan, out);
+    }
     let tt = track.track_type();
     let schema = &track.schema;
     let g = guarantees(track);
@@ -343,6 +354,22 @@ pub fn write<W: Write>(track: &Track, opts: &WriteOptions, mut out: W) -> io::Re
                 .to_string()
         })
         .collect();
+    let mut order: Vec<Col> = Vec::new();
+    for (has, c) in [
+        (genome_col, Col::Genome),
+        (seqid_col, Col::Seqid),
+        (core.start, Col::Start),
+        (core.end, Col::End),
+        (core.value, Col::Value),
+        (schema.columns.strand, Col::Strand),
+        (schema.columns.id, Col::Id),
+        (core.edges, Col::Edges),
+    ] {
+        if has {
+            order.push(c);
+        }
+    }
+    order.extend((0..extras.len()).map(Col::Extra));
     h.push_str("###");
     h.push_str(
         &cols
@@ -364,7 +391,54 @@ pub fn write<W: Write>(track: &Track, opts: &WriteOptions, mut out: W) -> io::Re
             let s = &track.seqs[si];
             for i in range {
                 line.clear();
-                data_line(&mut line, s, i, genome_col, seqid_col, core, one, incl);
+                data_line(&mut line, s, i, &order, one, incl);
+                out.write_all(line.as_bytes())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Write under a subtype: its URL, custom headers, the column line only
+/// when columns were appended, data lines in the subtype's layout.
+fn write_planned<W: Write>(track: &Track, p: &SubtypePlan, mut out: W) -> io::Result<()> {
+    let mut h = format!("##subtype url: http://gtrack.no/{}.gtrack\n", p.name);
+    for (k, v) in &track.metadata {
+        h.push_str("##");
+        h.push_str(k);
+        h.push_str(": ");
+        escape_into(&mut h, v, b"");
+        h.push('\n');
+    }
+    if let Some(c) = &p.column_line {
+        h.push_str("###");
+        h.push_str(&c.join("\t"));
+        h.push('\n');
+    }
+    out.write_all(h.as_bytes())?;
+    let mut line = String::with_capacity(256);
+    for (ri, runs) in blocks(track) {
+        if let Some(ri) = ri {
+            out.write_all(region_line(&track.regions[ri], p.one, p.incl).as_bytes())?;
+        }
+        for (si, range) in runs {
+            let s = &track.seqs[si];
+            if p.fixed_size {
+                // Fixed-size data lines of size 1: values run on, 60 per line.
+                let v = s.values.as_ref().expect("character function has values");
+                for chunk in range.collect::<Vec<_>>().chunks(60) {
+                    line.clear();
+                    for &i in chunk {
+                        write_value(&mut line, v, i, b"");
+                    }
+                    line.push('\n');
+                    out.write_all(line.as_bytes())?;
+                }
+                continue;
+            }
+            for i in range {
+                line.clear();
+                data_line(&mut line, s, i, &p.cols, p.one, p.incl);
                 out.write_all(line.as_bytes())?;
             }
         }
@@ -391,81 +465,297 @@ fn region_line(r: &BoundingRegion, one: i64, incl: i64) -> String {
     format!("####{}\n", parts.join("; "))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn data_line(
-    line: &mut String,
-    s: &SeqElements,
-    i: usize,
-    genome_col: bool,
-    seqid_col: bool,
-    core: gtrack_core::CoreColumns,
-    one: i64,
-    incl: i64,
-) {
-    let mut fields = 0;
-    let sep = |line: &mut String, fields: &mut usize| {
-        if *fields > 0 {
+/// One column of a data line, in output order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Genome,
+    Seqid,
+    Start,
+    End,
+    Value,
+    Strand,
+    Id,
+    Edges,
+    Extra(usize),
+}
+
+fn data_line(line: &mut String, s: &SeqElements, i: usize, cols: &[Col], one: i64, incl: i64) {
+    for (k, c) in cols.iter().enumerate() {
+        if k > 0 {
             line.push('\t');
         }
-        *fields += 1;
-    };
-    if genome_col {
-        sep(line, &mut fields);
-        match &s.genome {
-            Some(gn) => escape_field(line, gn, b""),
-            None => line.push('.'),
-        }
-    }
-    if seqid_col {
-        sep(line, &mut fields);
-        escape_field(line, &s.seqid, b"");
-    }
-    if core.start {
-        sep(line, &mut fields);
-        line.push_str(itoa(s.starts[i] as i64 + one).as_str());
-    }
-    if core.end {
-        sep(line, &mut fields);
-        line.push_str(itoa(s.ends[i] as i64 + one - incl).as_str());
-    }
-    if let Some(v) = &s.values {
-        sep(line, &mut fields);
-        write_value(line, v, i, b"");
-    }
-    if let Some(st) = &s.strands {
-        sep(line, &mut fields);
-        line.push(st[i].symbol());
-    }
-    if let Some(ids) = &s.ids {
-        sep(line, &mut fields);
-        match ids.get(i) {
-            Some(id) => escape_field(line, id, b""),
-            None => line.push('.'),
-        }
-    }
-    if let Some(ed) = &s.edges {
-        sep(line, &mut fields);
-        let r = ed.range(i);
-        if r.is_empty() {
-            line.push('.');
-        }
-        for (k, j) in r.enumerate() {
-            if k > 0 {
-                line.push(';');
+        match *c {
+            Col::Genome => match &s.genome {
+                Some(gn) => escape_field(line, gn, b""),
+                None => line.push('.'),
+            },
+            Col::Seqid => escape_field(line, &s.seqid, b""),
+            Col::Start => line.push_str(itoa(s.starts[i] as i64 + one).as_str()),
+            Col::End => line.push_str(itoa(s.ends[i] as i64 + one - incl).as_str()),
+            Col::Value => match &s.values {
+                Some(v) => write_value(line, v, i, b""),
+                None => line.push('.'),
+            },
+            Col::Strand => match &s.strands {
+                Some(st) => line.push(st[i].symbol()),
+                None => line.push('.'),
+            },
+            Col::Id => match s.ids.as_ref().and_then(|ids| ids.get(i)) {
+                Some(id) => escape_field(line, id, b""),
+                None => line.push('.'),
+            },
+            Col::Edges => {
+                let Some(ed) = &s.edges else {
+                    line.push('.');
+                    continue;
+                };
+                let r = ed.range(i);
+                if r.is_empty() {
+                    line.push('.');
+                }
+                for (k, j) in r.enumerate() {
+                    if k > 0 {
+                        line.push(';');
+                    }
+                    escape_field(line, ed.target(j), b";=");
+                    if let Some(wc) = ed.weights() {
+                        line.push('=');
+                        write_value(line, wc, j, b";=");
+                    }
+                }
             }
-            escape_field(line, ed.target(j), b";=");
-            if let Some(wc) = ed.weights() {
-                line.push('=');
-                write_value(line, wc, j, b";=");
+            Col::Extra(x) => {
+                // A custom column has no missing-value convention: `.` is written as is.
+                escape_into(line, s.extras[x].get(i).unwrap_or(""), b"");
             }
         }
-    }
-    for x in &s.extras {
-        sep(line, &mut fields);
-        // A custom column has no missing-value convention: `.` is written as is.
-        escape_into(line, x.get(i).unwrap_or(""), b"");
     }
     line.push('\n');
+}
+
+/// How a track is written under a subtype (see [`subtype_fit`]).
+#[derive(Debug, Clone)]
+struct SubtypePlan {
+    name: &'static str,
+    cols: Vec<Col>,
+    /// The column line to write, when it differs from the subtype's.
+    column_line: Option<Vec<String>>,
+    one: i64,
+    incl: i64,
+    /// Write values of a character function as fixed-size data lines.
+    fixed_size: bool,
+    /// Number of the track's columns appended after the subtype's.
+    appended: usize,
+}
+
+/// Why the bundled subtype `name` cannot describe `track` exactly, or
+/// `Ok` when writing with it ([`WriteOptions::subtype`]) is lossless.
+pub fn subtype_fit(track: &Track, name: &str) -> Result<(), String> {
+    plan_subtype(track, name).map(|_| ())
+}
+
+/// The bundled subtype that describes `track` best (the fitting one that
+/// covers most of its columns itself), if any fits.
+pub fn best_subtype(track: &Track) -> Option<&'static str> {
+    let mut best: Option<(usize, usize, &'static str)> = None;
+    for &name in super::subtype::BUNDLED {
+        if name == "withsubtypeurl" {
+            continue;
+        }
+        if let Ok(p) = plan_subtype(track, name) {
+            let key = (p.cols.len() - p.appended, usize::MAX - p.appended);
+            if best.is_none_or(|(o, a, _)| key > (o, a)) {
+                best = Some((key.0, key.1, p.name));
+            }
+        }
+    }
+    best.map(|(_, _, n)| n)
+}
+
+fn plan_subtype(track: &Track, name: &str) -> Result<SubtypePlan, String> {
+    use super::header::{Adherence, Effective, Headers, Var};
+    let url = format!("http://gtrack.no/{name}.gtrack");
+    let (name, sub) = super::subtype::resolve(&url).map_err(|f| f.message)?;
+    let eff = Effective::merge(&Headers::default(), Some(&sub));
+    let tt = track.track_type();
+    let schema = &track.schema;
+    if eff.track_type() != tt {
+        return Err(format!(
+            "subtype {name} is for {} tracks, not {tt}",
+            eff.track_type()
+        ));
+    }
+    if let Some(v) = schema.value {
+        if eff.value_type() != v.ty || eff.value_dim() != v.dim {
+            return Err(format!(
+                "subtype {name} has {} {} values, the track {} {}",
+                eff.value_type().name(),
+                eff.value_dim().name(),
+                v.ty.name(),
+                v.dim.name()
+            ));
+        }
+    }
+    if let Some(e) = schema.edges {
+        let w_ok = match e.weights {
+            None => !eff.flag(Var::EdgeWeights),
+            Some(w) => {
+                eff.flag(Var::EdgeWeights)
+                    && eff.weight_type() == w.ty
+                    && eff.get(Var::EdgeWeightDimension) == w.dim.name()
+            }
+        };
+        if eff.flag(Var::UndirectedEdges) != e.undirected || !w_ok {
+            return Err(format!("subtype {name} declares other edge properties"));
+        }
+    }
+    let g = guarantees(track);
+    for (var, holds) in [
+        (Var::UninterruptedDataLines, g.uninterrupted),
+        (Var::SortedElements, g.sorted),
+        (Var::NoOverlappingElements, g.no_overlaps || !tt.is_sparse()),
+    ] {
+        if eff.flag(var) && !holds {
+            return Err(format!(
+                "subtype {name} declares `{}: true`, which the track does not satisfy",
+                var.name()
+            ));
+        }
+    }
+    if g.circular && !eff.flag(Var::CircularElements) {
+        return Err(format!("subtype {name} does not allow circular elements"));
+    }
+    if sub.get(Var::FixedLength).is_some() || sub.get(Var::FixedGapSize).is_some() {
+        return Err(format!("subtype {name} declares a fixed length or gap"));
+    }
+    let adherence = Adherence::parse(eff.get(Var::SubtypeAdherence));
+    let Some((sub_cols, _)) = &sub.columns else {
+        return Err(format!("subtype {name} has no column line"));
+    };
+    let core = tt.core_columns();
+    let value_name = eff.get(Var::ValueColumn).to_ascii_lowercase();
+    let edges_name = eff.get(Var::EdgesColumn).to_ascii_lowercase();
+    let extra_lower: Vec<String> = schema
+        .columns
+        .extra
+        .iter()
+        .map(|n| n.to_ascii_lowercase())
+        .collect();
+    let mut cols = Vec::new();
+    for c in sub_cols {
+        let col = match c.as_str() {
+            "genome" => Col::Genome,
+            "seqid" => Col::Seqid,
+            "start" if core.start => Col::Start,
+            "end" if core.end => Col::End,
+            "strand" if schema.columns.strand => Col::Strand,
+            "id" if schema.columns.id => Col::Id,
+            n if n == value_name && core.value => Col::Value,
+            n if n == edges_name && core.edges => Col::Edges,
+            n => match extra_lower.iter().position(|x| x == n) {
+                Some(k) => Col::Extra(k),
+                None => return Err(format!("subtype {name} has a column `{n}` the track lacks")),
+            },
+        };
+        cols.push(col);
+    }
+    // Columns the track needs that the subtype does not list.
+    let kind = track.regions.first().map(|r| r.kind);
+    let mut needed = Vec::new();
+    if track.seqs.iter().any(|s| s.genome.is_some()) {
+        needed.push(Col::Genome);
+    }
+    if kind != Some(RegionKind::Sequence) {
+        needed.push(Col::Seqid);
+    }
+    for (has, c) in [
+        (core.start, Col::Start),
+        (core.end, Col::End),
+        (core.value, Col::Value),
+        (schema.columns.strand, Col::Strand),
+        (schema.columns.id, Col::Id),
+        (core.edges, Col::Edges),
+    ] {
+        if has {
+            needed.push(c);
+        }
+    }
+    needed.extend((0..schema.columns.extra.len()).map(Col::Extra));
+    let missing: Vec<Col> = needed.into_iter().filter(|c| !cols.contains(c)).collect();
+    let mut column_line = None;
+    if !missing.is_empty() {
+        if !matches!(adherence, Adherence::Extensible | Adherence::Free) {
+            return Err(format!(
+                "subtype {name} is {} and cannot take the track's extra columns",
+                eff.get(Var::SubtypeAdherence)
+            ));
+        }
+        if missing.iter().any(|c| {
+            matches!(
+                c,
+                Col::Genome | Col::Seqid | Col::Start | Col::End | Col::Value | Col::Edges
+            )
+        }) {
+            return Err(format!(
+                "subtype {name} lacks a core column the track needs"
+            ));
+        }
+        let mut names = sub_cols.clone();
+        for c in &missing {
+            names.push(match c {
+                Col::Strand => "strand".to_string(),
+                Col::Id => "id".to_string(),
+                Col::Extra(k) => schema.columns.extra[*k].clone(),
+                _ => unreachable!("core columns rejected above"),
+            });
+            cols.push(*c);
+        }
+        // Appended names must be valid and unique column names.
+        let mut seen = std::collections::HashSet::new();
+        if names
+            .iter()
+            .any(|n| n.is_empty() || n.trim() != n || !seen.insert(n.to_ascii_lowercase()))
+        {
+            return Err(format!("subtype {name}: the track's column names clash"));
+        }
+        column_line = Some(names);
+    }
+    // Reading assigns extra columns in column-line order: keep the track's.
+    let ks: Vec<usize> = cols
+        .iter()
+        .filter_map(|c| if let Col::Extra(k) = c { Some(*k) } else { None })
+        .collect();
+    if ks.windows(2).any(|w| w[0] > w[1]) {
+        return Err(format!("subtype {name} orders the track's extra columns differently"));
+    }
+    let fixed_size = eff.flag(Var::FixedSizeDataLines);
+    if fixed_size {
+        let plain = track.seqs.iter().all(|s| {
+            s.values.as_ref().is_some_and(|v| match v.data() {
+                gtrack_core::ColumnData::Character(c) => c
+                    .iter()
+                    .all(|b| b.is_none_or(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'*')),
+                _ => false,
+            })
+        });
+        if eff.int(Var::DataLineSize) != 1
+            || cols != [Col::Value]
+            || column_line.is_some()
+            || !plain
+            || track.regions.is_empty()
+        {
+            return Err(format!("subtype {name} uses fixed-size data lines, which fit only plain character functions"));
+        }
+    }
+    Ok(SubtypePlan {
+        name,
+        cols,
+        column_line,
+        one: eff.flag(Var::OneIndexed) as i64,
+        incl: eff.flag(Var::EndInclusive) as i64,
+        fixed_size,
+        appended: missing.len(),
+    })
 }
 
 fn itoa(v: i64) -> String {
