@@ -592,6 +592,7 @@ fn all_options() -> [WriteOptions; 4] {
             full_headers: true,
             one_indexed: true,
             end_inclusive: false,
+            subtype: None,
         },
     ]
 }
@@ -690,6 +691,16 @@ proptest! {
     }
 
     /// (b) Writing the same track twice gives identical text.
+    /// Under every bundled subtype that claims to fit, writing is lossless.
+    #[test]
+    fn round_trip_under_fitting_subtypes(t in track()) {
+        for &sub in gtrack_formats::gtrack::subtype::BUNDLED {
+            if gtrack_formats::gtrack::writer::subtype_fit(&t, sub).is_ok() {
+                check_round_trip(&t, &WriteOptions { subtype: Some(sub), ..Default::default() })?;
+            }
+        }
+    }
+
     #[test]
     fn writing_is_deterministic(t in track()) {
         for opts in all_options() {

@@ -118,6 +118,7 @@ fn options_of(p: &gtrack::Parsed) -> WriteOptions {
         full_headers: false,
         one_indexed: p.layout.one_indexed,
         end_inclusive: p.layout.end_inclusive,
+        subtype: None,
     }
 }
 

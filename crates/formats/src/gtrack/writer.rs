@@ -723,10 +723,18 @@ fn plan_subtype(track: &Track, name: &str) -> Result<SubtypePlan, String> {
     // Reading assigns extra columns in column-line order: keep the track's.
     let ks: Vec<usize> = cols
         .iter()
-        .filter_map(|c| if let Col::Extra(k) = c { Some(*k) } else { None })
+        .filter_map(|c| {
+            if let Col::Extra(k) = c {
+                Some(*k)
+            } else {
+                None
+            }
+        })
         .collect();
     if ks.windows(2).any(|w| w[0] > w[1]) {
-        return Err(format!("subtype {name} orders the track's extra columns differently"));
+        return Err(format!(
+            "subtype {name} orders the track's extra columns differently"
+        ));
     }
     let fixed_size = eff.flag(Var::FixedSizeDataLines);
     if fixed_size {
