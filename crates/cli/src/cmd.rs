@@ -1,5 +1,6 @@
 //! Subcommands.
 
+pub mod convert;
 pub mod info;
 pub mod transform;
 pub mod validate;
@@ -24,15 +25,18 @@ pub struct GenomeArgs {
 }
 
 impl GenomeArgs {
-    /// Read options with the genome, if any.
-    pub fn options(&self) -> Result<ReadOptions> {
-        let genome = match (&self.genome, &self.chrom_sizes) {
+    /// The genome named, if any.
+    pub fn genome(&self) -> Result<Option<Genome>> {
+        Ok(match (&self.genome, &self.chrom_sizes) {
             (Some(n), _) => Some(Genome::bundled(n)?),
             (None, Some(p)) => Some(Genome::from_chrom_sizes_path(std::path::Path::new(p))?),
             _ => None,
-        };
+        })
+    }
+    /// GTrack read options with the genome, if any.
+    pub fn options(&self) -> Result<ReadOptions> {
         Ok(ReadOptions {
-            genome,
+            genome: self.genome()?,
             ..Default::default()
         })
     }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Genomic tracks: validate, inspect and transform GTrack files.
+/// Genomic tracks: validate, inspect, transform and convert track files.
 #[derive(Parser, Debug)]
 #[command(name = "gtrack", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
@@ -37,6 +37,10 @@ enum Command {
     FromTabular(cmd::transform::TabularArgs),
     /// List the bundled GTrack subtypes, or print one.
     Subtypes(cmd::info::SubtypesArgs),
+    /// Convert a track between formats (BED, bedGraph, WIG, GFF, bigWig, … and GTrack).
+    Convert(cmd::convert::Args),
+    /// List the track formats gtrack reads and writes.
+    Formats,
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,8 @@ fn main() -> ExitCode {
         Command::Complement(a) => cmd::transform::complement(a),
         Command::FromTabular(a) => cmd::transform::from_tabular(a),
         Command::Subtypes(a) => cmd::info::subtypes(a),
+        Command::Convert(a) => cmd::convert::run(a),
+        Command::Formats => cmd::convert::formats(),
     };
     match r {
         Ok(code) => code,

@@ -80,6 +80,8 @@ pub enum Error {
         /// What would be lost, one item per kind of information.
         losses: Vec<String>,
     },
+    /// A request that cannot be carried out as given (what and how to fix).
+    Usage(String),
     /// The track cannot be written in `target` at all.
     Unsupported {
         /// The format asked for.
@@ -110,6 +112,7 @@ impl fmt::Display for Error {
                 target.name(),
                 losses.join("; ")
             ),
+            Error::Usage(m) => f.write_str(m),
             Error::Unsupported { target, reason } => {
                 write!(f, "cannot write {}: {reason}", target.name())
             }

@@ -180,6 +180,9 @@ pub struct WriteOptions {
     pub allow_lossy: bool,
     /// Sequence lengths, needed by bigWig/bigBed and useful elsewhere.
     pub genome: Option<Genome>,
+    /// GTrack output: declare this bundled subtype (must fit the track,
+    /// see [`crate::gtrack::writer::subtype_fit`]).
+    pub gtrack_subtype: Option<&'static str>,
 }
 
 /// Guess the format of `path` from its name (compression suffix ignored),
@@ -313,9 +316,8 @@ pub fn resolve(path: &str, format: Option<Format>) -> Result<Format, Error> {
     }
     let mut input = open_input(path).map_err(|e| Error::io(path, e))?;
     let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
-    by_content(head).ok_or_else(|| Error::Unsupported {
-        target: Format::Gtrack,
-        reason: format!(
+    by_content(head).ok_or_else(|| {
+        Error::Usage(format!(
             "cannot tell the format of `{path}` from its name or content; name it with --from \
              (one of: {})",
             Format::ALL
@@ -443,8 +445,13 @@ pub fn write<W: std::io::Write>(
 ) -> Result<(), Error> {
     use Format::*;
     match format {
-        Gtrack => crate::gtrack::write(track, &crate::gtrack::WriteOptions::default(), out)
-            .map_err(|e| Error::io("-", e)),
+        Gtrack => {
+            let wo = crate::gtrack::WriteOptions {
+                subtype: opts.gtrack_subtype,
+                ..Default::default()
+            };
+            crate::gtrack::write(track, &wo, out).map_err(|e| Error::io("-", e))
+        }
         Bed | PointBed | CategoryBed | ValuedBed | BedDetail | Bed15 | NarrowPeak | BroadPeak
         | GappedPeak | RnaElements | TagAlign | PairedTagAlign | PeptideMapping | PgSnp => {
             crate::bed::write(track, out, format, opts)
@@ -462,6 +469,103 @@ pub fn write<W: std::io::Write>(
             reason: "a binary format must be written to a file, not a stream".into(),
         }),
     }
+}
+
+/// Which GTrack subtype `convert` declares in GTrack output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SubtypeChoice {
+    /// The bundled subtype that fits best, if any ([`crate::gtrack::writer::best_subtype`]).
+    #[default]
+    Auto,
+    /// None: plain GTrack with explicit headers.
+    Never,
+    /// This bundled subtype; an error when it does not fit.
+    Named(&'static str),
+}
+
+/// Options of [`convert`].
+#[derive(Debug, Clone, Default)]
+pub struct ConvertOptions {
+    /// Input format (detected when `None`).
+    pub from: Option<Format>,
+    /// Output format (from the output name when `None`).
+    pub to: Option<Format>,
+    /// Reading options.
+    pub read: ReadOptions,
+    /// Writing options (`allow_lossy`, `genome`).
+    pub write: WriteOptions,
+    /// GTrack output: which subtype to declare.
+    pub subtype: SubtypeChoice,
+}
+
+/// What [`convert`] did.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    /// Input format.
+    pub from: Format,
+    /// Output format.
+    pub to: Format,
+    /// The track type read.
+    pub track_type: gtrack_core::TrackType,
+    /// Number of elements.
+    pub elements: usize,
+    /// The GTrack subtype declared, for GTrack output.
+    pub subtype: Option<&'static str>,
+    /// What was lost (only non-empty with `allow_lossy`).
+    pub losses: Vec<String>,
+}
+
+/// Convert `input` to `output` (either may be `-` for text formats).
+///
+/// The output appears complete or not at all. Without
+/// `opts.write.allow_lossy`, refuses ([`Error::Lossy`]) when the target
+/// cannot carry everything the track holds.
+pub fn convert(input: &str, output: &str, opts: &ConvertOptions) -> Result<Converted, Error> {
+    let to = match opts.to.or_else(|| by_extension(output)) {
+        Some(f) => f,
+        None => {
+            return Err(Error::Usage(format!(
+                "cannot tell the output format from `{output}`; name it with --to (one of: {})",
+                Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+            )))
+        }
+    };
+    if output == "-" && to.is_binary() {
+        return Err(Error::Unsupported {
+            target: to,
+            reason: "a binary format cannot be written to stdout; give an output file".into(),
+        });
+    }
+    let (from, track) = read_path(input, opts.from, &opts.read)?;
+    let mut wo = opts.write.clone();
+    if wo.genome.is_none() {
+        wo.genome = opts.read.genome.clone();
+    }
+    let mut subtype = None;
+    if to == Format::Gtrack {
+        subtype = match opts.subtype {
+            SubtypeChoice::Auto => crate::gtrack::writer::best_subtype(&track),
+            SubtypeChoice::Never => None,
+            SubtypeChoice::Named(n) => {
+                crate::gtrack::writer::subtype_fit(&track, n).map_err(|reason| Error::Unsupported {
+                    target: to,
+                    reason: format!("subtype {n} does not fit this track: {reason}"),
+                })?;
+                Some(n)
+            }
+        };
+        wo.gtrack_subtype = subtype;
+    }
+    let lost = losses(&track, to)?;
+    write_path(&track, output, to, &wo)?;
+    Ok(Converted {
+        from,
+        to,
+        track_type: track.track_type(),
+        elements: track.len(),
+        subtype,
+        losses: lost,
+    })
 }
 
 #[cfg(test)]

@@ -11,9 +11,12 @@ use super::GenomeArgs;
 /// Arguments of `info`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A GTrack file (`-` = stdin).
+    /// A track file in any format gtrack reads (`-` = stdin).
     #[arg(value_name = "FILE")]
     file: String,
+    /// Input format (default: from the name, else the content).
+    #[arg(long, value_name = "FORMAT")]
+    from: Option<gtrack_formats::Format>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -40,7 +43,7 @@ struct EdgeInfo {
 #[derive(Serialize)]
 struct Info {
     file: String,
-    format: &'static str,
+    format: String,
     track_type: String,
     track_type_abbreviation: &'static str,
     elements: usize,
@@ -62,14 +65,37 @@ struct Info {
 
 /// Run `info`.
 pub fn run(a: Args) -> Result<ExitCode> {
-    let p = match super::parse(&a.file, a.genome.options()?)? {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
+    let fmt = match gtrack_formats::format::resolve(&a.file, a.from) {
+        Ok(f) => f,
+        Err(e) => return Ok(super::convert::fail(&e)),
     };
-    let t = &p.track;
+    let (track, subtype, one_indexed, end_inclusive);
+    if fmt == gtrack_formats::Format::Gtrack {
+        let p = match super::parse(&a.file, a.genome.options()?)? {
+            Ok(p) => p,
+            Err(code) => return Ok(code),
+        };
+        subtype = p.subtype.map(str::to_string);
+        one_indexed = p.layout.one_indexed;
+        end_inclusive = p.layout.end_inclusive;
+        track = p.track;
+    } else {
+        let ro = gtrack_formats::ReadOptions {
+            genome: a.genome.genome()?,
+            ..Default::default()
+        };
+        match gtrack_formats::format::read_path(&a.file, Some(fmt), &ro) {
+            Ok((_, t)) => track = t,
+            Err(e) => return Ok(super::convert::fail(&e)),
+        }
+        subtype = None;
+        one_indexed = false;
+        end_inclusive = false;
+    }
+    let t = &track;
     let info = Info {
         file: a.file.clone(),
-        format: "gtrack",
+        format: fmt.name().to_string(),
         track_type: t.track_type().name().to_string(),
         track_type_abbreviation: t.track_type().abbreviation(),
         elements: t.len(),
@@ -104,9 +130,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
         strand: t.schema.columns.strand,
         id: t.schema.columns.id,
         extra_columns: t.schema.columns.extra.clone(),
-        subtype: p.subtype.map(str::to_string),
-        one_indexed: p.layout.one_indexed,
-        end_inclusive: p.layout.end_inclusive,
+        subtype,
+        one_indexed,
+        end_inclusive,
         metadata: t.metadata.clone(),
     };
     if a.json {
