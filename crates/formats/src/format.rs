@@ -305,8 +305,8 @@ pub fn by_content(head: &[u8]) -> Option<Format> {
     None
 }
 
-/// Open `path` and settle its format: `format` when given, else
-/// [`detect`]. Returns the buffered (decompressed) input for text formats.
+/// Settle the format of `path`: `format` when given, else [`detect`]
+/// (by name, then by the first bytes of its decompressed content).
 pub fn resolve(path: &str, format: Option<Format>) -> Result<Format, Error> {
     if let Some(f) = format {
         return Ok(f);
@@ -325,7 +325,7 @@ pub fn resolve(path: &str, format: Option<Format>) -> Result<Format, Error> {
                 .map(|f| f.name())
                 .collect::<Vec<_>>()
                 .join(", ")
-        ),
+        ))
     })
 }
 
@@ -526,7 +526,11 @@ pub fn convert(input: &str, output: &str, opts: &ConvertOptions) -> Result<Conve
         None => {
             return Err(Error::Usage(format!(
                 "cannot tell the output format from `{output}`; name it with --to (one of: {})",
-                Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+                Format::ALL
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )))
         }
     };
@@ -547,9 +551,11 @@ pub fn convert(input: &str, output: &str, opts: &ConvertOptions) -> Result<Conve
             SubtypeChoice::Auto => crate::gtrack::writer::best_subtype(&track),
             SubtypeChoice::Never => None,
             SubtypeChoice::Named(n) => {
-                crate::gtrack::writer::subtype_fit(&track, n).map_err(|reason| Error::Unsupported {
-                    target: to,
-                    reason: format!("subtype {n} does not fit this track: {reason}"),
+                crate::gtrack::writer::subtype_fit(&track, n).map_err(|reason| {
+                    Error::Unsupported {
+                        target: to,
+                        reason: format!("subtype {n} does not fit this track: {reason}"),
+                    }
                 })?;
                 Some(n)
             }
