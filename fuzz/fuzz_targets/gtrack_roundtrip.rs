@@ -16,6 +16,8 @@ fuzz_target!(|data: &[u8]| {
             full_headers: bits & 1 != 0,
             one_indexed: bits & 2 != 0,
             end_inclusive: bits & 4 != 0,
+            // The best-fitting bundled subtype, on every other pass.
+            subtype: if bits == 7 { gtrack::writer::best_subtype(track) } else { None },
         };
         let text = gtrack::write_string(track, &wo);
         match gtrack::read_track(Reader::new(

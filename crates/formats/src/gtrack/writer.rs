@@ -228,11 +228,100 @@ pub fn write_value(out: &mut String, col: &ValueColumn, i: usize, extra: &[u8]) 
     }
 }
 
+/// Content that GTrack cannot represent so that it reads back equal.
+/// Tracks from the readers never hold it; tracks built through the API
+/// might. Returns what is wrong and how to fix it.
+pub fn check_writable(track: &Track) -> Result<(), String> {
+    const RESERVED: &[&str] = &[
+        "genome", "seqid", "start", "end", "value", "strand", "id", "edges",
+    ];
+    let mut seen = std::collections::HashSet::new();
+    for n in &track.schema.columns.extra {
+        let l = n.to_ascii_lowercase();
+        if n.is_empty() || n.trim() != n || n.bytes().any(|b| !(0x20..0x7f).contains(&b)) {
+            return Err(format!(
+                "extra column name `{}` is empty, has surrounding spaces or a non-printable character",
+                n.escape_debug()
+            ));
+        }
+        if RESERVED.contains(&l.as_str()) {
+            return Err(format!(
+                "extra column `{n}` has the name of a core GTrack column; rename it"
+            ));
+        }
+        if !seen.insert(l) {
+            return Err(format!(
+                "two extra columns are called `{n}` (GTrack column names are case-insensitive); rename one"
+            ));
+        }
+    }
+    let lists = |c: &ValueColumn| c.spec().dim == Dimension::List;
+    for s in &track.seqs {
+        let where_ = |i: usize| format!("element {} of `{}`", i + 1, s.seqid);
+        if let Some(v) = &s.values {
+            if let ColumnData::Number(x) = v.data() {
+                if let Some(i) = x.iter().position(|x| x.is_infinite()) {
+                    let e = v
+                        .offsets()
+                        .map_or(i, |o| o.partition_point(|&a| a <= i) - 1);
+                    return Err(format!(
+                        "{}: value is infinite; GTrack numbers are finite",
+                        where_(e)
+                    ));
+                }
+            }
+            if lists(v) {
+                for i in 0..v.len() {
+                    let r = v.range(i);
+                    if r.len() == 1 && v.get(i).is_missing(0) {
+                        return Err(format!(
+                            "{}: a list holding only one missing item reads back as a missing list in GTrack",
+                            where_(i)
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(ids) = &s.ids {
+            if let Some(i) = ids.iter().position(|x| x == Some("")) {
+                return Err(format!(
+                    "{}: empty id; ids are non-empty (use a missing id)",
+                    where_(i)
+                ));
+            }
+        }
+        for (k, x) in s.extras.iter().enumerate() {
+            if let Some(i) = x.iter().position(|x| x.unwrap_or("").is_empty()) {
+                return Err(format!(
+                    "{}: empty field in column `{}`; GTrack fields are non-empty",
+                    where_(i),
+                    track
+                        .schema
+                        .columns
+                        .extra
+                        .get(k)
+                        .map_or("?", |n| n.as_str())
+                ));
+            }
+        }
+        if let Some(e) = &s.edges {
+            if let Some(j) = (0..e.edge_count()).find(|&j| e.target(j).is_empty()) {
+                return Err(format!(
+                    "{}: edge with an empty target id",
+                    where_(e.len().min(j))
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Write `track` as canonical GTrack.
 ///
 /// # Errors
 /// I/O errors of `out`.
 pub fn write<W: Write>(track: &Track, opts: &WriteOptions, mut out: W) -> io::Result<()> {
+    check_writable(track).map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
     if let Some(name) = opts.subtype {
         let plan = plan_subtype(track, name)
             .map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
@@ -771,8 +860,85 @@ fn itoa(v: i64) -> String {
 }
 
 /// Write `track` as GTrack into a string.
+///
+/// # Panics
+/// When [`check_writable`] fails, which never happens for tracks read
+/// from files; use [`write`] for tracks built through the API.
 pub fn write_string(track: &Track, opts: &WriteOptions) -> String {
     let mut v = Vec::new();
     write(track, opts, &mut v).expect("writing to memory cannot fail");
     String::from_utf8(v).expect("GTrack output is ASCII")
+}
+
+#[cfg(test)]
+mod writable_tests {
+    use super::*;
+    use gtrack_core::{Strand, TrackSchema, TrackType, ValueBuf, ValueSpec};
+
+    fn seg(extra: &[&str]) -> Track {
+        let mut schema = TrackSchema::new(TrackType::ValuedSegments);
+        schema.columns.extra = extra.iter().map(|s| s.to_string()).collect();
+        Track::new(schema)
+    }
+
+    #[test]
+    fn unwritable_content_is_refused_with_a_reason() {
+        let mut t = seg(&["note"]);
+        let s = t.seq_index(None, "chr1");
+        t.push(
+            s,
+            0,
+            10,
+            Some(&ValueBuf::number(f64::INFINITY)),
+            Strand::Unknown,
+            None,
+            &[],
+            &["x"],
+        );
+        assert!(check_writable(&t).unwrap_err().contains("infinite"));
+        assert!(write(&t, &WriteOptions::default(), Vec::new()).is_err());
+
+        let mut t = seg(&["note"]);
+        let s = t.seq_index(None, "chr1");
+        t.push(
+            s,
+            0,
+            10,
+            Some(&ValueBuf::number(1.0)),
+            Strand::Unknown,
+            None,
+            &[],
+            &[""],
+        );
+        assert!(check_writable(&t)
+            .unwrap_err()
+            .contains("empty field in column `note`"));
+
+        for bad in [&["Value"][..], &["a", "A"], &[" a"], &["a\tb"]] {
+            let t = seg(bad);
+            assert!(check_writable(&t).is_err(), "{bad:?}");
+        }
+
+        let mut schema = TrackSchema::new(TrackType::ValuedSegments);
+        schema.value = Some(ValueSpec::new(ValueType::Number, Dimension::List));
+        let mut t = Track::new(schema);
+        let s = t.seq_index(None, "chr1");
+        let v = ValueBuf::Number(vec![f64::NAN]);
+        t.push(s, 0, 10, Some(&v), Strand::Unknown, None, &[], &[]);
+        assert!(check_writable(&t).unwrap_err().contains("one missing item"));
+
+        let mut t = seg(&["note"]);
+        let s = t.seq_index(None, "chr1");
+        t.push(
+            s,
+            0,
+            10,
+            Some(&ValueBuf::number(1.0)),
+            Strand::Unknown,
+            None,
+            &[],
+            &["ok"],
+        );
+        assert!(check_writable(&t).is_ok());
+    }
 }
