@@ -253,7 +253,10 @@ fn parse_feature<'a>(
                     path,
                     n,
                     "gff-score",
-                    format!("score `{}` is not a finite number; write `.` for no score", f[5]),
+                    format!(
+                        "score `{}` is not a finite number; write `.` for no score",
+                        f[5]
+                    ),
                 ))
             }
         }
@@ -895,8 +898,10 @@ fn attach_regions(track: &mut Track, regions: &[SeqRegion]) {
             order.push(i);
         }
     }
-    let mut old: Vec<Option<gtrack_core::track::SeqElements>> =
-        std::mem::take(&mut track.seqs).into_iter().map(Some).collect();
+    let mut old: Vec<Option<gtrack_core::track::SeqElements>> = std::mem::take(&mut track.seqs)
+        .into_iter()
+        .map(Some)
+        .collect();
     track.seqs = order
         .iter()
         .map(|&i| old[i].take().expect("permutation"))
@@ -955,10 +960,9 @@ impl Cols {
 }
 
 fn value_is_score(track: &Track) -> bool {
-    track
-        .schema
-        .value
-        .is_some_and(|v| v.ty == ValueType::Number && v.dim == gtrack_core::value::Dimension::Scalar)
+    track.schema.value.is_some_and(|v| {
+        v.ty == ValueType::Number && v.dim == gtrack_core::value::Dimension::Scalar
+    })
 }
 
 fn value_is_type(track: &Track, cols: &Cols) -> bool {
@@ -1113,7 +1117,11 @@ pub fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error> {
             out.push("undirected edges (written as Parent links)".to_string());
         }
     }
-    if track.seqs.iter().any(|s| s.ends.iter().zip(&s.starts).any(|(e, b)| e < b)) {
+    if track
+        .seqs
+        .iter()
+        .any(|s| s.ends.iter().zip(&s.starts).any(|(e, b)| e < b))
+    {
         out.push("circular elements (end before start)".to_string());
     }
     let mut per_seq: HashMap<&str, usize> = HashMap::new();
@@ -1135,11 +1143,12 @@ pub fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error> {
     if per_seq.values().any(|&c| c > 1) {
         out.push("more than one bounding region per sequence".to_string());
     }
-    if track
-        .metadata
-        .iter()
-        .any(|(k, _)| !matches!(k.as_str(), META_DIRECTIVE | META_PRAGMA | "track" | "browser"))
-    {
+    if track.metadata.iter().any(|(k, _)| {
+        !matches!(
+            k.as_str(),
+            META_DIRECTIVE | META_PRAGMA | "track" | "browser"
+        )
+    }) {
         out.push("metadata other than GFF directives and track/browser lines".to_string());
     }
     out.dedup();
@@ -1229,7 +1238,11 @@ pub fn write<W: Write>(
             }
             let _ = write!(line, "\t{}\t{}\t", s.starts[i] + 1, s.ends[i]);
             if score_from_value {
-                let x = s.values.as_ref().and_then(|v| v.as_numbers()).map_or(f64::NAN, |v| v[i]);
+                let x = s
+                    .values
+                    .as_ref()
+                    .and_then(|v| v.as_numbers())
+                    .map_or(f64::NAN, |v| v[i]);
                 fmt_num(x, &mut line);
             } else if let Some(c) = cols.score {
                 line.push_str(extra(&s.extras[c], i));
@@ -1256,7 +1269,10 @@ mod tests {
     #[test]
     fn test_gff2_pairs() {
         let p = gff2_pairs("gene_id \"a\"; transcript_id \"b c\"; exon 3").unwrap();
-        assert_eq!(p, vec![("gene_id", "a"), ("transcript_id", "b c"), ("exon", "3")]);
+        assert_eq!(
+            p,
+            vec![("gene_id", "a"), ("transcript_id", "b c"), ("exon", "3")]
+        );
         assert!(gff2_pairs("gene_id \"a").is_err());
     }
 

@@ -48,8 +48,15 @@ fn round_trips(t: &Track, fmt: Format) {
     let back = gtrack::read_str(&g, "rt.gtrack")
         .unwrap_or_else(|e| panic!("{e:?}\n{g}"))
         .track;
-    assert!(t.same(&back), "GTrack round trip differs:\n{g}\n{t:#?}\n{back:#?}");
-    assert!(gff::losses(t, fmt).unwrap().is_empty(), "{:?}", gff::losses(t, fmt));
+    assert!(
+        t.same(&back),
+        "GTrack round trip differs:\n{g}\n{t:#?}\n{back:#?}"
+    );
+    assert!(
+        gff::losses(t, fmt).unwrap().is_empty(),
+        "{:?}",
+        gff::losses(t, fmt)
+    );
     let text = write_str(t, fmt);
     let again = read_str(&text, fmt, t.track_type().is_linked()).unwrap();
     assert!(t.same(&again), "{fmt} round trip differs:\n{text}");
@@ -93,7 +100,10 @@ fn example_gff_linked_equals_ad_hoc_example() {
     round_trips(&ours, Format::Gff3);
     assert_eq!(write_str(&ours, Format::Gff3), gff_text);
     // Without the verbatim attributes column, the track is the ad hoc one.
-    assert_eq!(ours.schema.columns.extra.pop().as_deref(), Some("attributes"));
+    assert_eq!(
+        ours.schema.columns.extra.pop().as_deref(),
+        Some("attributes")
+    );
     for s in &mut ours.seqs {
         s.extras.pop();
     }
@@ -103,8 +113,16 @@ fn example_gff_linked_equals_ad_hoc_example() {
     assert!(ours.same(&theirs), "{ours:#?}\n{theirs:#?}");
     // The ad hoc track itself can be written as GFF3 (attributes rebuilt).
     let text = write_str(&theirs, Format::Gff3);
-    assert!(text.contains("ID=exon00002;Parent=mRNA00001,mRNA00002"), "{text}");
-    assert!(text.contains("\tCDS\t1201\t1500\t.\t+\t0\tID=cds00001.1;Name=edenprotein.1;Parent=mRNA00001"), "{text}");
+    assert!(
+        text.contains("ID=exon00002;Parent=mRNA00001,mRNA00002"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\tCDS\t1201\t1500\t.\t+\t0\tID=cds00001.1;Name=edenprotein.1;Parent=mRNA00001"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -123,7 +141,10 @@ fn real_motif_features_file() {
     assert_eq!(t.seqs[0].ends[0], 9485198);
     round_trips(&t, Format::Gff3);
     let text = std::fs::read_to_string(&p).unwrap();
-    assert_eq!(write_str(&t, Format::Gff3), format!("##gff-version 3\n{text}"));
+    assert_eq!(
+        write_str(&t, Format::Gff3),
+        format!("##gff-version 3\n{text}")
+    );
 }
 
 #[test]
@@ -134,13 +155,19 @@ fn faq_gff_example() {
     let s = &t.seqs[0];
     assert_eq!(s.starts, vec![999_999, 1_009_999, 1_019_999]);
     assert_eq!(s.ends, vec![1_001_000, 1_010_100, 1_020_000]);
-    assert_eq!(s.values.as_ref().unwrap().as_numbers().unwrap(), &[500.0, 900.0, 800.0]);
+    assert_eq!(
+        s.values.as_ref().unwrap().as_numbers().unwrap(),
+        &[500.0, 900.0, 800.0]
+    );
     assert_eq!(s.strands.as_ref().unwrap()[2], Strand::Minus);
     assert_eq!(s.extras[3].get(0), Some("touch1"));
     assert_eq!(t.metadata[0].0, "track");
     round_trips(&t, Format::Gff2);
     let text = std::fs::read_to_string(data("faq.gff2")).unwrap();
-    assert_eq!(write_str(&t, Format::Gff2), format!("##gff-version 2\n{text}"));
+    assert_eq!(
+        write_str(&t, Format::Gff2),
+        format!("##gff-version 2\n{text}")
+    );
 }
 
 #[test]
@@ -154,7 +181,10 @@ fn faq_gtf_example() {
     assert_eq!(write_str(&t, Format::Gtf), text);
     // GTF → GFF3 converts the attribute syntax.
     let g3 = write_str(&t, Format::Gff3);
-    assert!(g3.contains("\tgene_id=touch1;transcript_id=touch1.1\n"), "{g3}");
+    assert!(
+        g3.contains("\tgene_id=touch1;transcript_id=touch1.1\n"),
+        "{g3}"
+    );
     let t3 = read_str(&g3, Format::Gff3, false).unwrap();
     assert_eq!(t3.len(), 3);
     // … and back to GTF.
@@ -174,7 +204,10 @@ fn gff3_fixture_direct() {
     assert_eq!(t.regions[1].block, Some((1, 0..1)));
     // `?` strand reads as unknown; negative and exponent scores.
     assert_eq!(t.seqs[1].strands.as_ref().unwrap()[0], Strand::Unknown);
-    assert_eq!(t.seqs[0].values.as_ref().unwrap().as_numbers().unwrap()[2], -300.0);
+    assert_eq!(
+        t.seqs[0].values.as_ref().unwrap().as_numbers().unwrap()[2],
+        -300.0
+    );
     // Attributes verbatim (escapes kept).
     assert_eq!(
         t.seqs[0].extras[3].get(0),
@@ -185,9 +218,13 @@ fn gff3_fixture_direct() {
         vec![
             (
                 "gff-directive".to_string(),
-                "species https://www.ncbi.nlm.nih.gov/Taxonomy/Browser/wwwtax.cgi?id=9606".to_string()
+                "species https://www.ncbi.nlm.nih.gov/Taxonomy/Browser/wwwtax.cgi?id=9606"
+                    .to_string()
             ),
-            ("gff-pragma".to_string(), "genome-build demo 1.0".to_string()),
+            (
+                "gff-pragma".to_string(),
+                "genome-build demo 1.0".to_string()
+            ),
         ]
     );
     round_trips(&t, Format::Gff3);
@@ -218,7 +255,10 @@ fn gff3_fixture_linked() {
     .unwrap();
     let s = &t2.seqs[0];
     let e = s.edges.as_ref().unwrap();
-    assert_eq!(e.range(2).map(|k| e.target(k)).collect::<Vec<_>>(), vec!["p.1", "p.2"]);
+    assert_eq!(
+        e.range(2).map(|k| e.target(k)).collect::<Vec<_>>(),
+        vec!["p.1", "p.2"]
+    );
     // A generated id never collides with a real one.
     assert_eq!(s.ids.as_ref().unwrap().get(3), Some("_c:4"));
     let t3 = read_str(
@@ -234,7 +274,10 @@ fn gff3_fixture_linked() {
 fn gtf_fixture() {
     let t = read_file("plain.gtf", Format::Gtf, false).unwrap();
     assert_eq!(t.len(), 5);
-    assert_eq!(t.metadata, vec![("gff-pragma".to_string(), "genome-version demo".to_string())]);
+    assert_eq!(
+        t.metadata,
+        vec![("gff-pragma".to_string(), "genome-version demo".to_string())]
+    );
     round_trips(&t, Format::Gtf);
     round_trips(&t, Format::Gff2);
     // GTF → GFF3 → GTF gives the GTF text back.
@@ -282,21 +325,81 @@ fn gzip_input() {
 const BAD: &[(&str, Format, bool, u64, &str)] = &[
     ("columns-count.gff3", Format::Gff3, false, 2, "gff-columns"),
     ("columns-empty.gff3", Format::Gff3, false, 2, "gff-columns"),
-    ("coordinates-zero.gff3", Format::Gff3, false, 2, "gff-coordinates"),
-    ("coordinates-order.gff3", Format::Gff3, false, 3, "gff-coordinates"),
-    ("coordinates-text.gff3", Format::Gff3, false, 2, "gff-coordinates"),
+    (
+        "coordinates-zero.gff3",
+        Format::Gff3,
+        false,
+        2,
+        "gff-coordinates",
+    ),
+    (
+        "coordinates-order.gff3",
+        Format::Gff3,
+        false,
+        3,
+        "gff-coordinates",
+    ),
+    (
+        "coordinates-text.gff3",
+        Format::Gff3,
+        false,
+        2,
+        "gff-coordinates",
+    ),
     ("score.gff3", Format::Gff3, false, 2, "gff-score"),
     ("strand.gff3", Format::Gff3, false, 2, "gff-strand"),
     ("phase-value.gff3", Format::Gff3, false, 2, "gff-phase"),
     ("phase-cds.gff3", Format::Gff3, false, 2, "gff-phase"),
-    ("attribute-pair.gff3", Format::Gff3, false, 2, "gff-attribute"),
-    ("attribute-escape.gff3", Format::Gff3, false, 2, "gff-attribute"),
-    ("attribute-quote.gtf", Format::Gtf, false, 1, "gff-attribute"),
+    (
+        "attribute-pair.gff3",
+        Format::Gff3,
+        false,
+        2,
+        "gff-attribute",
+    ),
+    (
+        "attribute-escape.gff3",
+        Format::Gff3,
+        false,
+        2,
+        "gff-attribute",
+    ),
+    (
+        "attribute-quote.gtf",
+        Format::Gtf,
+        false,
+        1,
+        "gff-attribute",
+    ),
     ("gene-id.gtf", Format::Gtf, false, 1, "gtf-gene-id"),
-    ("directive-region.gff3", Format::Gff3, false, 2, "gff-directive"),
-    ("directive-twice.gff3", Format::Gff3, false, 3, "gff-directive"),
-    ("directive-version.gff3", Format::Gff3, false, 3, "gff-directive"),
-    ("sequence-region.gff3", Format::Gff3, false, 3, "gff-sequence-region"),
+    (
+        "directive-region.gff3",
+        Format::Gff3,
+        false,
+        2,
+        "gff-directive",
+    ),
+    (
+        "directive-twice.gff3",
+        Format::Gff3,
+        false,
+        3,
+        "gff-directive",
+    ),
+    (
+        "directive-version.gff3",
+        Format::Gff3,
+        false,
+        3,
+        "gff-directive",
+    ),
+    (
+        "sequence-region.gff3",
+        Format::Gff3,
+        false,
+        3,
+        "gff-sequence-region",
+    ),
     ("parent.gff3", Format::Gff3, true, 3, "gff-parent"),
     ("encoding.gff3", Format::Gff3, false, 3, "text-encoding"),
 ];
@@ -368,7 +471,10 @@ fn writing_other_tracks() {
     // GTF needs gene_id.
     assert!(matches!(
         gff::losses(&t, Format::Gtf),
-        Err(Error::Unsupported { target: Format::Gtf, .. })
+        Err(Error::Unsupported {
+            target: Format::Gtf,
+            ..
+        })
     ));
     // Values other than a numeric score, genomes, weights: losses.
     let g = "##track type: valued points\n##value type: character\n###genome\tseqid\tstart\tvalue\nhg19\tchr1\t10\tA\n";
@@ -376,13 +482,17 @@ fn writing_other_tracks() {
     let l = gff::losses(&t, Format::Gff2).unwrap();
     assert_eq!(l.len(), 2, "{l:?}"); // genome, values
     let out = write_str(&t, Format::Gff2);
-    assert_eq!(out, "##gff-version 2\nchr1\t.\tregion\t11\t11\t.\t.\t.\t.\n");
+    assert_eq!(
+        out,
+        "##gff-version 2\nchr1\t.\tregion\t11\t11\t.\t.\t.\t.\n"
+    );
     // Type-A regions and foreign metadata are losses too.
-    let g = "##track type: segments\n##my key: x\n###seqid\tstart\tend\n####genome=hg19\nchr1\t1\t2\n";
+    let g =
+        "##track type: segments\n##my key: x\n###seqid\tstart\tend\n####genome=hg19\nchr1\t1\t2\n";
     let t = gtrack::read_str(g, "a.gtrack").unwrap().track;
     let l = gff::losses(&t, Format::Gff3).unwrap();
     assert_eq!(l.len(), 3, "{l:?}"); // genome, region, metadata
-    // Through write_path: refused unless lossy is allowed.
+                                     // Through write_path: refused unless lossy is allowed.
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("x.gff3");
     let ps = p.to_str().unwrap();
@@ -395,7 +505,9 @@ fn writing_other_tracks() {
         ..Default::default()
     };
     format::write_path(&t, ps, Format::Gff3, &lossy).unwrap();
-    assert!(std::fs::read_to_string(&p).unwrap().contains("chr1\t.\tregion\t2\t2"));
+    assert!(std::fs::read_to_string(&p)
+        .unwrap()
+        .contains("chr1\t.\tregion\t2\t2"));
 }
 
 #[test]
@@ -403,7 +515,10 @@ fn linked_tracks_from_gtrack_write_parents() {
     let g = "##track type: linked segments\n###seqid\tstart\tend\tid\tedges\nc\t0\t10\tg\t.\nc\t0\t5\tt\tg\nc\t0\t2\te\tt;g\n";
     let t = gtrack::read_str(g, "l.gtrack").unwrap().track;
     let out = write_str(&t, Format::Gff3);
-    assert!(out.ends_with("c\t.\tregion\t1\t2\t.\t.\t.\tID=e;Parent=t,g\n"), "{out}");
+    assert!(
+        out.ends_with("c\t.\tregion\t1\t2\t.\t.\t.\tID=e;Parent=t,g\n"),
+        "{out}"
+    );
     let back = read_str(&out, Format::Gff3, true).unwrap();
     assert_eq!(back.len(), 3);
     let out2 = write_str(&t, Format::Gtf.min(Format::Gff2));
