@@ -572,7 +572,7 @@ pub fn read<R: BufRead>(
     let mut metadata = Vec::new();
     let mut links: Vec<Link> = Vec::new();
     let mut value = ValueBuf::Number(vec![0.0]);
-    let mut last_seq: Option<(String, usize)> = None;
+    let mut last_seq: Option<usize> = None;
     let mut seen_feature = false;
     while let Some(line) = read_line(&mut input, &mut buf, path, &mut n)? {
         if line.is_empty() {
@@ -719,11 +719,11 @@ pub fn read<R: BufRead>(
                 direct_schema()
             })
         });
-        let si = match &last_seq {
-            Some((s, i)) if s == f.seqid => *i,
+        let si = match last_seq {
+            Some(i) if t.seqs[i].seqid == f.seqid => i,
             _ => {
                 let i = t.seq_index(None, f.seqid);
-                last_seq = Some((f.seqid.to_string(), i));
+                last_seq = Some(i);
                 i
             }
         };
@@ -972,7 +972,7 @@ fn value_is_type(track: &Track, cols: &Cols) -> bool {
         })
 }
 
-fn extra<'a>(col: &'a StringColumn, i: usize) -> &'a str {
+fn extra(col: &StringColumn, i: usize) -> &str {
     col.get(i).filter(|s| !s.is_empty()).unwrap_or(".")
 }
 

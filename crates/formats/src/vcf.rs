@@ -134,7 +134,7 @@ pub fn read<R: BufRead>(
     let mut track: Option<Track> = None;
     let mut ncols = 0usize;
     let mut value = ValueBuf::Number(vec![0.0]);
-    let mut last: Option<(String, usize)> = None;
+    let mut last_seq: Option<usize> = None;
     while let Some(line) = read_line(&mut input, &mut buf, path, &mut n)? {
         if n == 1 && !line.starts_with("##fileformat=VCF") {
             return Err(ferr(
@@ -337,11 +337,11 @@ pub fn read<R: BufRead>(
                 }
             }
         };
-        let si = match &last {
-            Some((s, i)) if s == f[0] => *i,
+        let si = match last_seq {
+            Some(i) if t.seqs[i].seqid == f[0] => i,
             _ => {
                 let i = t.seq_index(None, f[0]);
-                last = Some((f[0].to_string(), i));
+                last_seq = Some(i);
                 i
             }
         };

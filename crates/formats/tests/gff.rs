@@ -521,6 +521,59 @@ fn linked_tracks_from_gtrack_write_parents() {
     );
     let back = read_str(&out, Format::Gff3, true).unwrap();
     assert_eq!(back.len(), 3);
-    let out2 = write_str(&t, Format::Gtf.min(Format::Gff2));
+    let out2 = write_str(&t, Format::Gff2);
     assert!(out2.contains("ID \"e\"; Parent \"t,g\";"), "{out2}");
+}
+
+/// Throughput figure (run with `--release -- --ignored`).
+#[test]
+#[ignore]
+fn speed() {
+    let mut text = String::from("##gff-version 3\n");
+    let mut i = 0u64;
+    while text.len() < 100 << 20 {
+        let s = 1 + i * 37;
+        text.push_str(&format!(
+            "chr{}\tsrc\texon\t{s}\t{}\t{}.5\t+\t.\tID=e{i};Parent=t{}\n",
+            1 + i / 500_000,
+            s + 120,
+            i % 1000,
+            i / 4
+        ));
+        i += 1;
+    }
+    let t0 = std::time::Instant::now();
+    let t = read_str(&text, Format::Gff3, false).unwrap();
+    let dt = t0.elapsed().as_secs_f64();
+    println!(
+        "GFF3: {} elements, {:.0} MB/s",
+        t.len(),
+        text.len() as f64 / dt / 1e6
+    );
+    let vcf: String = std::iter::once(
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ts1\n"
+            .to_string(),
+    )
+    .chain((0..1_000_000u64).map(|i| {
+        format!(
+            "chr1\t{}\trs{i}\tA\tG,T\t{}\tPASS\tDP=14;AF=0.5\tGT:GQ\t0|1:48\n",
+            i + 1,
+            i % 90
+        )
+    }))
+    .collect();
+    let t0 = std::time::Instant::now();
+    let t = format::read(
+        Cursor::new(vcf.as_bytes()),
+        "s.vcf",
+        Format::Vcf,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let dt = t0.elapsed().as_secs_f64();
+    println!(
+        "VCF: {} records, {:.0} MB/s",
+        t.len(),
+        vcf.len() as f64 / dt / 1e6
+    );
 }
