@@ -345,7 +345,48 @@ pub fn read_path(
             read(input, path, fmt, opts)?
         }
     };
+    if let (Some(g), false) = (&opts.genome, fmt == Format::Gtrack) {
+        check_genome(&track, g, path)?;
+    }
     Ok((fmt, track))
+}
+
+/// Every sequence of `track` is in `genome` and every element lies within
+/// it (the GTrack reader checks this line by line; for the other formats
+/// it is checked here, once the track is read).
+pub fn check_genome(track: &Track, genome: &Genome, path: &str) -> Result<(), Error> {
+    for s in &track.seqs {
+        let Some(len) = genome.length(&s.seqid) else {
+            return Err(crate::error::FormatError::new(
+                path,
+                0,
+                "seqid-unknown",
+                format!(
+                    "sequence `{}` is not in genome `{}`; check the sequence names or the genome given (--genome / --chrom-sizes)",
+                    s.seqid,
+                    genome.name()
+                ),
+            )
+            .into());
+        };
+        if let Some(i) = (0..s.len()).find(|&i| s.ends[i].max(s.starts[i] + 1) > len) {
+            return Err(crate::error::FormatError::new(
+                path,
+                0,
+                "seq-length",
+                format!(
+                    "element {}:{}-{} (0-based, half-open) ends beyond the end of `{}` ({len} bp in genome `{}`)",
+                    s.seqid,
+                    s.starts[i],
+                    s.ends[i],
+                    s.seqid,
+                    genome.name()
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Read a text format from `input`; `path` names it in messages.
@@ -597,6 +638,25 @@ mod tests {
             Some(Format::TargetControl)
         );
         assert_eq!(by_extension("a.txt"), None);
+    }
+
+    #[test]
+    fn genome_checks_for_any_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.bedgraph");
+        std::fs::write(&p, "chr1\t0\t10\t1\nchrZ\t0\t10\t2\n").unwrap();
+        let g = Genome::new("toy", vec![("chr1".into(), 100)]).unwrap();
+        let opts = ReadOptions {
+            genome: Some(g.clone()),
+            ..Default::default()
+        };
+        let e = read_path(p.to_str().unwrap(), None, &opts).unwrap_err().to_string();
+        assert!(e.contains(":0: seqid-unknown: sequence `chrZ`"), "{e}");
+        std::fs::write(&p, "chr1\t0\t10\t1\nchr1\t90\t101\t2\n").unwrap();
+        let e = read_path(p.to_str().unwrap(), None, &opts).unwrap_err().to_string();
+        assert!(e.contains(":0: seq-length: element chr1:90-101"), "{e}");
+        std::fs::write(&p, "chr1\t0\t10\t1\nchr1\t90\t100\t2\n").unwrap();
+        assert!(read_path(p.to_str().unwrap(), None, &opts).is_ok());
     }
 
     #[test]

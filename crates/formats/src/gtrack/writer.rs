@@ -492,6 +492,9 @@ pub fn write<W: Write>(track: &Track, opts: &WriteOptions, mut out: W) -> io::Re
 /// when columns were appended, data lines in the subtype's layout.
 fn write_planned<W: Write>(track: &Track, p: &SubtypePlan, mut out: W) -> io::Result<()> {
     let mut h = format!("##subtype url: http://gtrack.no/{}.gtrack\n", p.name);
+    if let Some(tt) = p.declare_type {
+        h.push_str(&format!("##track type: {}\n", tt.name()));
+    }
     for (k, v) in &track.metadata {
         h.push_str("##");
         h.push_str(k);
@@ -635,6 +638,8 @@ struct SubtypePlan {
     fixed_size: bool,
     /// Number of the track's columns appended after the subtype's.
     appended: usize,
+    /// The subtype leaves the track type open: declare it.
+    declare_type: Option<gtrack_core::TrackType>,
 }
 
 /// Why the bundled subtype `name` cannot describe `track` exactly, or
@@ -668,10 +673,24 @@ fn plan_subtype(track: &Track, name: &str) -> Result<SubtypePlan, String> {
     let eff = Effective::merge(&Headers::default(), Some(&sub));
     let tt = track.track_type();
     let schema = &track.schema;
-    if eff.track_type() != tt {
+    // Without a `track type` header, the type follows from the columns.
+    let sub_tt = if sub.get(Var::TrackType).is_some() {
+        Some(eff.track_type())
+    } else {
+        sub.columns.as_ref().and_then(|(c, _)| {
+            let has = |n: &str| c.iter().any(|x| x == n);
+            gtrack_core::TrackType::from_core_columns(gtrack_core::CoreColumns {
+                start: has("start"),
+                end: has("end"),
+                value: has(&eff.get(Var::ValueColumn).to_ascii_lowercase()),
+                edges: has(&eff.get(Var::EdgesColumn).to_ascii_lowercase()),
+            })
+        })
+    };
+    if sub_tt != Some(tt) {
         return Err(format!(
             "subtype {name} is for {} tracks, not {tt}",
-            eff.track_type()
+            sub_tt.map_or("other", |t| t.name())
         ));
     }
     if let Some(v) = schema.value {
@@ -852,6 +871,7 @@ fn plan_subtype(track: &Track, name: &str) -> Result<SubtypePlan, String> {
         incl: eff.flag(Var::EndInclusive) as i64,
         fixed_size,
         appended: missing.len(),
+        declare_type: sub.get(Var::TrackType).is_none().then_some(tt),
     })
 }
 
