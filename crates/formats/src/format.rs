@@ -650,10 +650,14 @@ mod tests {
             genome: Some(g.clone()),
             ..Default::default()
         };
-        let e = read_path(p.to_str().unwrap(), None, &opts).unwrap_err().to_string();
+        let e = read_path(p.to_str().unwrap(), None, &opts)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(":0: seqid-unknown: sequence `chrZ`"), "{e}");
         std::fs::write(&p, "chr1\t0\t10\t1\nchr1\t90\t101\t2\n").unwrap();
-        let e = read_path(p.to_str().unwrap(), None, &opts).unwrap_err().to_string();
+        let e = read_path(p.to_str().unwrap(), None, &opts)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(":0: seq-length: element chr1:90-101"), "{e}");
         std::fs::write(&p, "chr1\t0\t10\t1\nchr1\t90\t100\t2\n").unwrap();
         assert!(read_path(p.to_str().unwrap(), None, &opts).is_ok());
