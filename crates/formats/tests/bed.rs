@@ -382,6 +382,35 @@ fn more_bad_inputs_never_panic() {
             other => panic!("{text:?} as {f}: expected an error, got {other:?}"),
         }
     }
+    // Empty inputs give empty tracks of every format.
+    let all = [
+        Format::Bed,
+        Format::PointBed,
+        Format::CategoryBed,
+        Format::ValuedBed,
+        Format::BedDetail,
+        Format::Bed15,
+        Format::NarrowPeak,
+        Format::BroadPeak,
+        Format::GappedPeak,
+        Format::RnaElements,
+        Format::TagAlign,
+        Format::PairedTagAlign,
+        Format::PeptideMapping,
+        Format::PgSnp,
+    ];
+    for f in all {
+        for text in ["", "# only a comment\n\n", "browser hide all\n"] {
+            let t = read_str(text, f);
+            assert!(t.is_empty(), "{f}");
+            assert!(bed::losses(&t, f).unwrap().is_empty(), "{f}");
+            assert_eq!(
+                write_string(&t, f),
+                text.strip_prefix("# only a comment\n\n")
+                    .map_or(text, |_| "")
+            );
+        }
+    }
     // Accepted edge cases.
     let t = read_str("chr1 5 5\n", Format::Bed);
     assert_eq!(t.track_type(), TrackType::Segments);

@@ -143,7 +143,7 @@ pub(crate) fn plan(track: &Track, format: Format) -> Result<(Plan, Layout), Erro
         None => {
             let n = choose_count(track, format);
             if format == Format::BedDetail {
-                n.max(4) + 2
+                n.clamp(4, 12) + 2
             } else {
                 n
             }
@@ -195,8 +195,11 @@ pub(crate) fn plan(track: &Track, format: Format) -> Result<(Plan, Layout), Erro
                 format.label(),
                 describe_spec(w)
             ),
+            None if format == Format::PointBed => {
+                format!("values ({}; a point BED holds no values)", describe_spec(v))
+            }
             None => format!(
-                "values ({}; a {} track has no value column)",
+                "values ({}; {} holds number scalars only, in its score column)",
                 describe_spec(v),
                 format.label()
             ),
