@@ -432,7 +432,12 @@ pub fn read<R: BufRead>(
 pub fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error> {
     use Format::*;
     match format {
-        Gtrack => Ok(Vec::new()),
+        Gtrack => crate::gtrack::writer::check_writable(track)
+            .map(|_| Vec::new())
+            .map_err(|reason| Error::Unsupported {
+                target: format,
+                reason,
+            }),
         Bed | PointBed | CategoryBed | ValuedBed | BedDetail | Bed15 | NarrowPeak | BroadPeak
         | GappedPeak | RnaElements | TagAlign | PairedTagAlign | PeptideMapping | PgSnp => {
             crate::bed::losses(track, format)

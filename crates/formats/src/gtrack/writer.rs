@@ -282,6 +282,15 @@ pub fn check_writable(track: &Track) -> Result<(), String> {
                 }
             }
         }
+        if !track.track_type().is_dense() && track.track_type().core_columns().end {
+            if let Some(i) = (0..s.len()).find(|&i| s.starts[i] == s.ends[i]) {
+                return Err(format!(
+                    "{}: zero-length segment at {}; GTrack segments are at least 1 bp long (a 0-bp feature such as an insertion can be written as a point)",
+                    where_(i),
+                    s.starts[i]
+                ));
+            }
+        }
         if let Some(ids) = &s.ids {
             if let Some(i) = ids.iter().position(|x| x == Some("")) {
                 return Err(format!(
