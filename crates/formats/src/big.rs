@@ -611,17 +611,17 @@ fn bed_layout(
         }
     };
     let defined = (defined as usize).clamp(3, fc);
-    let standard = if defined < fc || names.is_none() {
-        defined.min(12)
-    } else {
-        // bigtools writes definedFieldCount = fieldCount: take the
-        // standard prefix from the autoSql names.
-        let names = names.as_ref().expect("checked");
-        let mut k = 3;
-        while k < fc.min(12) && std_field_matches(k - 3, &names[k]) {
-            k += 1;
+    let standard = match &names {
+        Some(names) if defined >= fc => {
+            // bigtools writes definedFieldCount = fieldCount: take the
+            // standard prefix from the autoSql names.
+            let mut k = 3;
+            while k < fc.min(12) && std_field_matches(k - 3, &names[k]) {
+                k += 1;
+            }
+            k
         }
-        k
+        _ => defined.min(12),
     };
     let mut used: Vec<String> = BED_STD[..standard - 3]
         .iter()
@@ -988,7 +988,8 @@ fn structural_losses(track: &Track, back: &Track, format: Format) -> Vec<String>
         out.push("the order of the extra columns (standard BED fields come first)".into());
     }
     let norm = |t: &Track| {
-        let mut v: Vec<(Option<String>, Option<String>, u64, Option<u64>, RegionKind)> = t
+        type Key = (Option<String>, Option<String>, u64, Option<u64>, RegionKind);
+        let mut v: Vec<Key> = t
             .regions
             .iter()
             .map(|r| (r.genome.clone(), r.seqid.clone(), r.start, r.end, r.kind))

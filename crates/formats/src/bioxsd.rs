@@ -1110,10 +1110,8 @@ pub fn read_str(text: &str, path: &str) -> Result<Track, Error> {
                     ));
                 }
             }
-            Event::CData(t) => {
-                if text_target.is_some() {
-                    textbuf.push_str(&String::from_utf8_lossy(&t));
-                }
+            Event::CData(t) if text_target.is_some() => {
+                textbuf.push_str(&String::from_utf8_lossy(&t));
             }
             _ => {}
         }

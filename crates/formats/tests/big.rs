@@ -367,10 +367,10 @@ fn our_dump_wig(t: &Track) -> Vec<String> {
     seqs.sort_by(|a, b| a.seqid.cmp(&b.seqid));
     for s in seqs {
         let v = s.values.as_ref().unwrap().as_numbers().unwrap();
-        for i in 0..s.len() {
+        for (i, x) in v.iter().enumerate() {
             out.push(format!(
                 "{}\t{}\t{}\t{:?}",
-                s.seqid, s.starts[i], s.ends[i], v[i]
+                s.seqid, s.starts[i], s.ends[i], x
             ));
         }
     }

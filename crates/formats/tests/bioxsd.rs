@@ -49,11 +49,7 @@ fn well_formed(xml: &str) {
                 depth += 1
             }
             quick_xml::events::Event::End(_) => depth -= 1,
-            quick_xml::events::Event::Empty(_) => {
-                if depth == 0 {
-                    roots += 1;
-                }
-            }
+            quick_xml::events::Event::Empty(_) if depth == 0 => roots += 1,
             quick_xml::events::Event::Eof => break,
             _ => {}
         }
