@@ -1744,3 +1744,32 @@ fn zoom_inner(
         bins: out,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_prefix_from_autosql_names() {
+        let sql = "table t\n\"x\"\n(\nstring chrom; \"\"\nuint chromStart; \"\"\nuint chromEnd; \"\"\nstring name; \"\"\nuint score; \"\"\nchar[1] strand; \"\"\nfloat signalValue; \"\"\nuint value; \"\"\n)";
+        let l = bed_layout("x", Some(sql), 8, 8).unwrap();
+        assert_eq!(l.standard, 6);
+        assert_eq!(l.extras, vec!["signalvalue", "value_2"]);
+        // UCSC-style header: definedFieldCount decides.
+        let l = bed_layout("x", Some(sql), 8, 4).unwrap();
+        assert_eq!(l.standard, 4);
+        let l = bed_layout("x", None, 5, 5).unwrap();
+        assert_eq!((l.standard, l.extras.len()), (5, 0));
+        assert!(std_field_matches(5, "reserved") && std_field_matches(8, "chromStarts"));
+    }
+
+    #[test]
+    fn wig_type_detection() {
+        let c = |v: Vec<(u32, u32, f32)>| wig_track(&[("chr1".to_string(), v)]).track_type();
+        assert_eq!(c(vec![(0, 1, 1.0), (1, 2, 2.0)]), TrackType::Function);
+        assert_eq!(c(vec![(0, 5, 1.0), (5, 7, 2.0)]), TrackType::StepFunction);
+        assert_eq!(c(vec![(0, 1, 1.0), (3, 4, 2.0)]), TrackType::ValuedPoints);
+        assert_eq!(c(vec![(0, 5, 1.0), (6, 7, 2.0)]), TrackType::ValuedSegments);
+        assert_eq!(wig_track(&[]).track_type(), TrackType::ValuedSegments);
+    }
+}

@@ -1333,3 +1333,30 @@ fn push_occurrence(path: &str, t: &mut Track, r: &mut Rec, o: Occ) -> Result<(),
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_trip_and_specials() {
+        for v in [0.1, -3e-7, 1e300, 25.0] {
+            assert_eq!(parse_score("x", 1, &num(v)).unwrap(), v);
+        }
+        assert!(parse_score("x", 1, &num(f64::NAN)).unwrap().is_nan());
+        assert_eq!(num(f64::NEG_INFINITY), "-INF");
+    }
+
+    #[test]
+    fn line_index_counts_lines() {
+        let t = b"a\nb\nc";
+        let mut l = LineIndex {
+            text: t,
+            pos: 0,
+            line: 1,
+        };
+        assert_eq!(l.line_at(0), 1);
+        assert_eq!(l.line_at(4), 3);
+        assert_eq!(l.line_at(2), 2);
+    }
+}
