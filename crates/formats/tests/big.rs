@@ -34,6 +34,7 @@ fn wopts() -> WriteOptions {
     WriteOptions {
         allow_lossy: false,
         genome: Some(genome()),
+        ..Default::default()
     }
 }
 
