@@ -37,19 +37,10 @@ fn split_ws(line: &str, out: &mut Vec<(usize, usize)>) {
 /// bedDetail, keep the last two tab-delimited fields whole. False when a
 /// bedDetail line lacks the two tabs.
 fn split_line(line: &str, detail: bool, out: &mut Vec<(usize, usize)>) -> bool {
-    if memchr::memchr(b'\t', line.as_bytes()).is_some() {
-        out.clear();
-        let mut s = 0;
-        let mut clean = true;
-        for t in memchr::memchr_iter(b'\t', line.as_bytes()).chain(std::iter::once(line.len())) {
-            if t == s || (out.len() < 3 && memchr::memchr(b' ', &line.as_bytes()[s..t]).is_some()) {
-                clean = false;
-                break;
-            }
-            out.push((s, t));
-            s = t + 1;
-        }
-        if clean && out.len() >= 3 {
+    let space = crate::text::split_tabs(line.as_bytes(), out);
+    if out.len() >= 3 {
+        let clean = out.iter().all(|&(a, b)| a < b) && space.is_none_or(|sp| sp >= out[2].1);
+        if clean {
             return true;
         }
     }
