@@ -468,7 +468,7 @@ pub(crate) fn write<W: Write>(
             let minus = r.strands.as_ref().is_some_and(|st| st[j] == Strand::Minus);
             let (a, e) = (r.starts[j], r.ends[j]);
             let start = if minus { src_size.saturating_sub(e) } else { a };
-            let size = e - a;
+            let size = e.saturating_sub(a);
             let st = if minus { '-' } else { '+' };
             match get(c_status) {
                 Some(status) => {
