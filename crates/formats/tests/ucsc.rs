@@ -761,3 +761,56 @@ fn speed_note() {
         text.len()
     );
 }
+
+#[test]
+fn gtrack_linked_track_as_interactions() {
+    // A hand-written GTrack linked track (undirected, weighted) written as
+    // BEDPE and long-range, and read back: the same pairs and weights.
+    let g = "##track type: linked segments\n##undirected edges: true\n##edge weights: true\n\
+             ###seqid\tstart\tend\tid\tedges\n\
+             chr1\t10\t20\ta\tb=2;c=3\n\
+             chr1\t30\t40\tb\ta=2\n\
+             chr2\t5\t9\tc\ta=3\n";
+    let t = gtrack::read_str(g, "g.gtrack").unwrap().track;
+    for f in [Format::Bedpe, Format::LongRange] {
+        assert!(format::losses(&t, f).unwrap().is_empty(), "{f}");
+        let text = write_text(&t, f);
+        let back = read_text(&text, f, false).unwrap();
+        let pairs: BTreeSet<_> = edge_set(&back).into_iter().collect();
+        assert_eq!(pairs.len(), 4, "{f}: {text}");
+        assert!(pairs.contains(&(
+            "chr1:10-20".into(),
+            "chr2:5-9".into(),
+            "Number([3.0])".into()
+        )));
+    }
+    // As interact: each undirected pair once, source → target.
+    let l = format::losses(&t, Format::Interact).unwrap();
+    assert_eq!(l.len(), 1, "{l:?}");
+    let text = write_text(&t, Format::Interact);
+    assert_eq!(text.lines().count(), 2);
+    let back = read_text(&text, Format::Interact, false).unwrap();
+    assert_eq!(edge_set(&back).len(), 2);
+    // A directed track loses its directions in BEDPE.
+    let d = g
+        .replace("##undirected edges: true\n", "")
+        .replace("a=2", ".");
+    let t = gtrack::read_str(&d, "d.gtrack").unwrap().track;
+    let l = format::losses(&t, Format::Bedpe).unwrap();
+    assert!(l.iter().any(|x| x.contains("direction")), "{l:?}");
+    // Points and dense tracks cannot be interactions.
+    let p = gtrack::read_str(
+        "##track type: points\n###seqid\tstart\nchr1\t5\n",
+        "p.gtrack",
+    )
+    .unwrap()
+    .track;
+    assert!(matches!(
+        format::losses(&p, Format::Bedpe),
+        Err(Error::Unsupported { .. })
+    ));
+    assert!(matches!(
+        format::losses(&p, Format::Psl),
+        Err(Error::Unsupported { .. })
+    ));
+}
