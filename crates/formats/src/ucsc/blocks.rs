@@ -282,5 +282,8 @@ pub(crate) fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error
 /// Blocks of an item written from a track without block columns: one
 /// block covering the element.
 pub(crate) fn single_block(start: u64, end: u64) -> (String, String) {
-    (format!("{},", end.saturating_sub(start)), format!("{start},"))
+    (
+        format!("{},", end.saturating_sub(start)),
+        format!("{start},"),
+    )
 }
