@@ -102,10 +102,7 @@ fn is_missing_word(s: &str) -> bool {
 }
 
 fn parse_num(s: &str) -> Option<f64> {
-    match fast_float2::parse::<f64, _>(s) {
-        Ok(x) if x.is_finite() => Some(x),
-        _ => None,
-    }
+    crate::text::fast_f64(s)
 }
 
 fn ferr(path: &str, line: u64, rule: &'static str, msg: String) -> Error {
@@ -142,7 +139,7 @@ impl State<'_> {
         let label = |i: usize| self.l.cols[i].label.as_str();
         // Coordinates.
         let coord = |i: usize| -> Result<u64, Error> {
-            fld(i).parse::<u64>().map_err(|_| {
+            crate::text::fast_u64(fld(i).as_bytes()).ok_or_else(|| {
                 self.err(
                     ln,
                     "bed-coordinates",
@@ -622,9 +619,13 @@ pub(crate) fn read<R: BufRead>(
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let header = is_header(trimmed, "track")
-            .map(|v| ("track", v))
-            .or_else(|| is_header(trimmed, "browser").map(|v| ("browser", v)));
+        let header = if trimmed.starts_with(['t', 'b']) {
+            is_header(trimmed, "track")
+                .map(|v| ("track", v))
+                .or_else(|| is_header(trimmed, "browser").map(|v| ("browser", v)))
+        } else {
+            None
+        };
         if let Some((key, value)) = header {
             if let Some(s) = &st {
                 return Err(FormatError::new(
