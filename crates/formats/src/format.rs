@@ -167,9 +167,12 @@ pub struct ReadOptions {
     /// and is required by formats that do not carry lengths when they
     /// must know them.
     pub genome: Option<Genome>,
-    /// BED12 and gene-like formats: expand blocks (exons) into linked
-    /// segments, each block an element with an edge to the next block of
-    /// the same item (exon → transcript structure kept as edges).
+    /// BED12, PSL and the genePred family (GFF3: Parent links): expand
+    /// blocks (exons) into linked segments, following the bundled
+    /// `bed_linked` subtype — the item stays an element (id = its name),
+    /// each block becomes an element with id `<name>.<k>` and an edge to
+    /// its item (PSL/genePred also link each block to the next). See the
+    /// family pages in docs/formats/.
     pub expand_blocks: bool,
 }
 
@@ -285,6 +288,42 @@ pub fn by_content(head: &[u8]) -> Option<Format> {
         // The first data line decides between BED-like layouts.
         let fields: Vec<&str> = l.split(['\t', ' ']).filter(|f| !f.is_empty()).collect();
         let int = |i: usize| fields.get(i).is_some_and(|f| f.parse::<u64>().is_ok());
+        let strandish = |i: usize| {
+            fields
+                .get(i)
+                .is_some_and(|f| matches!(*f, "+" | "-" | "++" | "+-" | "-+" | "--"))
+        };
+        if fields.len() == 21 && strandish(8) && (0..8).all(int) {
+            return Some(Format::Psl);
+        }
+        if fields.len() == 18 && [1, 2, 9, 10, 14, 15].iter().all(|&i| int(i)) {
+            return Some(Format::Interact);
+        }
+        if fields.len() == 4 && int(1) && int(2) && is_longrange_target(fields[3]) {
+            return Some(Format::LongRange);
+        }
+        if fields.len() == 10 && strandish(2) && (3..8).all(int) {
+            return Some(Format::GenePred);
+        }
+        if fields.len() == 15 && strandish(2) && (3..8).all(int) && int(11) {
+            return Some(Format::GenePredExt);
+        }
+        if fields.len() == 11 && strandish(3) && (4..9).all(int) {
+            return Some(Format::RefFlat);
+        }
+        if fields.len() >= 6
+            && int(1)
+            && int(2)
+            && int(4)
+            && int(5)
+            && !int(3)
+            && !fields[3].is_empty()
+            && fields.len() != 6
+        {
+            // chrom1 start1 end1 chrom2 start2 end2 …: BEDPE (a BED6 has a
+            // name and a score in columns 4-5, not a chrom and a start).
+            return Some(Format::Bedpe);
+        }
         if fields.len() == 9 && int(3) && int(4) && !int(1) {
             return Some(if fields[8].contains('=') && !fields[8].contains('"') {
                 Format::Gff3
@@ -303,6 +342,20 @@ pub fn by_content(head: &[u8]) -> Option<Format> {
         return None;
     }
     None
+}
+
+/// `chr2:100-200,5.5`, the 4th field of a WashU long-range line.
+fn is_longrange_target(f: &str) -> bool {
+    let Some((region, score)) = f.rsplit_once(',') else {
+        return false;
+    };
+    let Some((_, range)) = region.rsplit_once(':') else {
+        return false;
+    };
+    let Some((a, b)) = range.split_once('-') else {
+        return false;
+    };
+    a.parse::<u64>().is_ok() && b.parse::<u64>().is_ok() && score.parse::<f64>().is_ok()
 }
 
 /// Settle the format of `path`: `format` when given, else [`detect`]
@@ -686,5 +739,23 @@ mod tests {
             Some(Format::BigWig)
         );
         assert_eq!(by_content(b"hello world\n"), None);
+        let psl = "59\t9\t0\t0\t1\t823\t1\t96\t+-\tFS_CONTIG_48080_1\t1955\t171\t1062\tchr22\t47748585\t13073589\t13073753\t2\t48,20,\t171,291,\t13073589,13073733,\n";
+        assert_eq!(by_content(psl.as_bytes()), Some(Format::Psl));
+        let gp = "uc001aaa.3\tchr1\t+\t11873\t14409\t11873\t11873\t3\t11873,12612,13220,\t12227,12721,14409,\n";
+        assert_eq!(by_content(gp.as_bytes()), Some(Format::GenePred));
+        let rf = "DDX11L1\tuc001aaa.3\tchr1\t+\t11873\t14409\t11873\t11873\t3\t11873,12612,13220,\t12227,12721,14409,\n";
+        assert_eq!(by_content(rf.as_bytes()), Some(Format::RefFlat));
+        assert_eq!(
+            by_content(b"chr1\t100\t200\tchr2:300-400,5.5\n"),
+            Some(Format::LongRange)
+        );
+        assert_eq!(
+            by_content(b"chr1\t100\t200\tchr2\t300\t400\tpair1\t5\t+\t-\n"),
+            Some(Format::Bedpe)
+        );
+        let inter = "chr3\t63702628\t63741418\t.\t350\t5\t.\t0\tchr3\t63702628\t63702629\t.\t.\tchr3\t63741417\t63741418\t.\t.\n";
+        assert_eq!(by_content(inter.as_bytes()), Some(Format::Interact));
+        // BED6 stays BED.
+        assert_eq!(by_content(b"chr1\t0\t10\tx\t5\t+\n"), Some(Format::Bed));
     }
 }
