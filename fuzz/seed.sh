@@ -42,3 +42,34 @@ h="$here/corpus/gtrack_header"
 printf '##gtrack version: 1.0\n##track type: valued segments\n##value type: category\n##value dimension: vector\n' > "$h/seed_basic"
 printf '##fixed length: 10\n##fixed gap size: -5\n##1-indexed: True\n##name: my%%20track\n' > "$h/seed_ints"
 echo "seeded $n files (+ hand-written seeds) into $here/corpus/"
+
+# formats_reader: every text fixture of the format families, prefixed with
+# the selector byte of its format (index among the text formats, in the
+# order `gtrack formats` prints them).
+gt="$root/target/debug/gtrack"
+[ -x "$gt" ] || (cd "$root" && cargo build --quiet)
+mkdir -p "$here/corpus/formats_reader"
+python3 - "$gt" "$root/crates/formats/tests/data" "$here/corpus/formats_reader" <<'PY'
+import os, subprocess, sys
+gt, data, out = sys.argv[1:]
+rows = [l.split("\t") for l in subprocess.run([gt, "formats"], capture_output=True, text=True).stdout.splitlines()[1:]]
+binary = {"2bit", "nib", "bigwig", "bigbed"}
+text = [r for r in rows if r[0] not in binary]
+exts = sorted(((e.lstrip("."), i) for i, r in enumerate(text) for e in r[2].split()), key=lambda x: -len(x[0]))
+n = 0
+for fam in sorted(os.listdir(data)):
+    d = os.path.join(data, fam)
+    if not os.path.isdir(d) or fam in ("valid", "invalid"):
+        continue
+    for dirpath, _, files in os.walk(d):
+        for f in files:
+            name = f.lower().removesuffix(".gz")
+            for ext, i in exts:
+                if name.endswith("." + ext):
+                    body = open(os.path.join(dirpath, f), "rb").read()
+                    if len(body) <= 65536 and not f.endswith(".gz"):
+                        open(os.path.join(out, f"{fam}_{f}"), "wb").write(bytes([i]) + body)
+                        n += 1
+                    break
+print(f"formats_reader: {n} seeds", file=sys.stderr)
+PY

@@ -255,6 +255,18 @@ pub fn check_writable(track: &Track) -> Result<(), String> {
             ));
         }
     }
+    if let Some(r) = track
+        .regions
+        .iter()
+        .find(|r| r.kind == RegionKind::Sequence && r.end == Some(r.start))
+    {
+        return Err(format!(
+            "bounding region {}:{}-{} is empty; GTrack regions are at least 1 bp long (an empty sequence, e.g. an empty FASTA record, has no GTrack form: remove it)",
+            r.seqid.as_deref().unwrap_or("?"),
+            r.start,
+            r.start
+        ));
+    }
     let lists = |c: &ValueColumn| c.spec().dim == Dimension::List;
     for s in &track.seqs {
         let where_ = |i: usize| format!("element {} of `{}`", i + 1, s.seqid);
