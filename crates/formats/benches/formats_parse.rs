@@ -42,7 +42,13 @@ fn bed6() -> String {
         pos += r.below(2_000);
         let len = 200 + r.below(3_000);
         let strand = if r.below(2) == 0 { '+' } else { '-' };
-        writeln!(s, "{chrom}\t{pos}\t{}\tseg{i}\t{}\t{strand}", pos + len, r.below(1000)).unwrap();
+        writeln!(
+            s,
+            "{chrom}\t{pos}\t{}\tseg{i}\t{}\t{strand}",
+            pos + len,
+            r.below(1000)
+        )
+        .unwrap();
     }
     s
 }
@@ -57,7 +63,13 @@ fn bedgraph() -> String {
             pos = 0;
         }
         let len = 10 + r.below(200);
-        writeln!(s, "{chrom}\t{pos}\t{}\t{:.3}", pos + len, r.below(100_000) as f64 / 1000.0).unwrap();
+        writeln!(
+            s,
+            "{chrom}\t{pos}\t{}\t{:.3}",
+            pos + len,
+            r.below(100_000) as f64 / 1000.0
+        )
+        .unwrap();
         pos += len;
     }
     s
@@ -83,12 +95,19 @@ fn gff3() -> String {
 
 fn vcf() -> String {
     let mut r = Rng(4);
-    let mut s = String::from("##fileformat=VCFv4.3\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+    let mut s =
+        String::from("##fileformat=VCFv4.3\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
     let mut pos = 1u64;
     for i in 0..LINES {
         pos += 1 + r.below(500);
         let (a, b) = ["AC", "CG", "GT", "TA"][r.below(4) as usize].split_at(1);
-        writeln!(s, "chr1\t{pos}\trs{i}\t{a}\t{b}\t{}\tPASS\tDP={}", r.below(100), r.below(60)).unwrap();
+        writeln!(
+            s,
+            "chr1\t{pos}\trs{i}\t{a}\t{b}\t{}\tPASS\tDP={}",
+            r.below(100),
+            r.below(60)
+        )
+        .unwrap();
     }
     s
 }

@@ -487,13 +487,16 @@ fn gff2_pairs(attr: &str) -> Result<Vec<(&str, &str)>, String> {
     Ok(out)
 }
 
-/// Whether an attribute text is in GFF3 (`tag=value`) syntax.
+/// Whether an attribute text is in GFF3 (`tag=value`) syntax: it starts
+/// like GFF3 and every part is a valid GFF3 attribute (so that it can be
+/// written verbatim into GFF3 and read back).
 fn is_gff3_syntax(attr: &str) -> bool {
     let p = attr.trim_start_matches([' ', ';']);
-    match p.find(['=', ' ', '"']) {
+    let starts = match p.find(['=', ' ', '"']) {
         Some(i) => p.as_bytes()[i] == b'=',
         None => false,
-    }
+    };
+    starts && check_gff3_attributes(attr).is_ok()
 }
 
 fn direct_schema() -> TrackSchema {
@@ -1289,6 +1292,8 @@ mod tests {
     fn test_syntax_detection() {
         assert!(is_gff3_syntax("ID=x;Name=y"));
         assert!(!is_gff3_syntax("gene_id \"x\"; a \"b=c\";"));
+        // Fuzz finding F6: GFF2 text that merely starts like GFF3.
+        assert!(!is_gff3_syntax("ID=a;Name"));
         assert!(check_gff3_attributes("ID=a%2").is_err());
         assert!(check_gff3_attributes("ID=a%2C;").is_ok());
     }

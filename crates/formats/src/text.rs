@@ -213,7 +213,7 @@ pub fn split_tabs(line: &[u8], out: &mut Vec<(usize, usize)>) -> Option<usize> {
 /// Parse a decimal integer field of at most 19 digits without sign, as
 /// `u64` (`str::parse` takes about three times the instructions on the
 /// short fields of track files).
-#[inline]
+#[inline(always)]
 pub fn fast_u64(s: &[u8]) -> Option<u64> {
     if s.is_empty() || s.len() > 19 {
         return None;

@@ -138,19 +138,22 @@ impl State<'_> {
         let fld = |i: usize| &text[f[i].0..f[i].1];
         let label = |i: usize| self.l.cols[i].label.as_str();
         // Coordinates.
+        let bytes = text.as_bytes();
+        let coord_err = |i: usize| {
+            self.err(
+                ln,
+                "bed-coordinates",
+                format!(
+                    "{} `{}` (column {}) is not a non-negative integer; BED positions are 0-based whole numbers",
+                    label(i),
+                    fld(i),
+                    i + 1
+                ),
+            )
+        };
         let coord = |i: usize| -> Result<u64, Error> {
-            crate::text::fast_u64(fld(i).as_bytes()).ok_or_else(|| {
-                self.err(
-                    ln,
-                    "bed-coordinates",
-                    format!(
-                        "{} `{}` (column {}) is not a non-negative integer; BED positions are 0-based whole numbers",
-                        label(i),
-                        fld(i),
-                        i + 1
-                    ),
-                )
-            })
+            let (a, b) = f[i];
+            crate::text::fast_u64(&bytes[a..b]).ok_or_else(|| coord_err(i))
         };
         let start = coord(1)?;
         let end = coord(2)?;
