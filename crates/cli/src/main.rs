@@ -41,6 +41,8 @@ enum Command {
     Convert(cmd::convert::Args),
     /// List the track formats gtrack reads and writes.
     Formats,
+    /// Derive a GC-content track (function or step function) from sequences.
+    GcContent(cmd::convert::GcArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Subtypes(a) => cmd::info::subtypes(a),
         Command::Convert(a) => cmd::convert::run(a),
         Command::Formats => cmd::convert::formats(),
+        Command::GcContent(a) => cmd::convert::gc_content(a),
     };
     match r {
         Ok(code) => code,

@@ -158,3 +158,28 @@ fn info_and_detection_work_on_other_formats() {
         );
     }
 }
+
+#[test]
+fn gc_content_from_fasta() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("s.fa"), ">chr1\nGGCCAATTNNGC\n").unwrap();
+    let out = gtrack(
+        &["gc-content", "s.fa", "gc.bedgraph", "--window", "4"],
+        d.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bg = std::fs::read_to_string(d.path().join("gc.bedgraph")).unwrap();
+    let rows: Vec<&str> = bg.lines().filter(|l| l.starts_with("chr1")).collect();
+    assert_eq!(
+        rows,
+        ["chr1\t0\t4\t1", "chr1\t4\t8\t0", "chr1\t8\t12\t1"],
+        "{bg}"
+    );
+    let out = gtrack(
+        &["gc-content", "s.fa", "gc.gtrack", "--window", "1"],
+        d.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let gt = std::fs::read_to_string(d.path().join("gc.gtrack")).unwrap();
+    assert!(gt.contains("##track type: function"), "{gt}");
+}

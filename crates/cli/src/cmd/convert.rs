@@ -118,3 +118,51 @@ pub fn formats() -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Arguments of `gc-content`.
+#[derive(clap::Args, Debug)]
+pub struct GcArgs {
+    /// A sequence file: FASTA, 2bit or nib (or GTrack holding a character function).
+    #[arg(value_name = "IN")]
+    input: String,
+    /// Output file (`-` = stdout for text formats); format from the name or `--to`.
+    #[arg(value_name = "OUT")]
+    output: String,
+    /// Window in bp: 1 gives a function (1 = G/C, 0 = A/T, missing for N);
+    /// larger gives a step function of the GC fraction per window.
+    #[arg(long, default_value_t = 1000)]
+    window: u64,
+    /// Input format (default: from the name, else the content).
+    #[arg(long, value_name = "FORMAT")]
+    from: Option<Format>,
+    /// Output format (default: from the output name).
+    #[arg(long, value_name = "FORMAT")]
+    to: Option<Format>,
+    /// Convert even when the output format cannot carry everything.
+    #[arg(long)]
+    allow_lossy: bool,
+}
+
+/// Run `gc-content`: derive a GC-content track from sequences.
+pub fn gc_content(a: GcArgs) -> Result<ExitCode> {
+    let (_, track) = match format::read_path(&a.input, a.from, &ReadOptions::default()) {
+        Ok(t) => t,
+        Err(e) => return Ok(fail(&e)),
+    };
+    let gc = gtrack_formats::seq::gc_content(&track, a.window);
+    let Some(to) = a.to.or_else(|| format::by_extension(&a.output)) else {
+        return Ok(fail(&Error::Usage(format!(
+            "cannot tell the output format from `{}`; name it with --to",
+            a.output
+        ))));
+    };
+    let wo = WriteOptions {
+        allow_lossy: a.allow_lossy,
+        genome: None,
+        gtrack_subtype: None,
+    };
+    match format::write_path(&gc, &a.output, to, &wo) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => Ok(fail(&e)),
+    }
+}
