@@ -37,7 +37,8 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_else(|e| panic!("{fmt}: GTrack output does not read back: {e}\n{}", String::from_utf8_lossy(&gt)));
     assert!(back.same(&track), "{fmt}: GTrack round trip changed the track");
     // The format itself, when it claims to be lossless.
-    if format::losses(&track, fmt).is_ok_and(|l| l.is_empty()) {
+    // (An empty track reads back with the format's default type: skip.)
+    if !track.is_empty() && format::losses(&track, fmt).is_ok_and(|l| l.is_empty()) {
         let mut out = Vec::new();
         if format::write(&track, &mut out, fmt, &WriteOptions::default()).is_ok() {
             let again = format::read(&out[..], "again", fmt, &ro).unwrap_or_else(|e| {

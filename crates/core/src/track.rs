@@ -208,6 +208,39 @@ impl Track {
             .get(&(genome.map(str::to_string), seqid.to_string()))
             .map(|&i| &self.seqs[i])
     }
+    /// Remove sequences without elements that no bounding region refers
+    /// to (readers may create one for a declaration without data; such a
+    /// sequence carries no information and does not survive writing).
+    pub fn drop_empty_seqs(&mut self) {
+        let used: std::collections::HashSet<usize> = self
+            .regions
+            .iter()
+            .filter_map(|r| r.block.as_ref().map(|(s, _)| *s))
+            .collect();
+        if self
+            .seqs
+            .iter()
+            .enumerate()
+            .all(|(i, s)| !s.is_empty() || used.contains(&i))
+        {
+            return;
+        }
+        let mut map = vec![usize::MAX; self.seqs.len()];
+        let mut kept = Vec::with_capacity(self.seqs.len());
+        for (i, s) in std::mem::take(&mut self.seqs).into_iter().enumerate() {
+            if !s.is_empty() || used.contains(&i) {
+                map[i] = kept.len();
+                kept.push(s);
+            }
+        }
+        self.seqs = kept;
+        for r in &mut self.regions {
+            if let Some((s, _)) = &mut r.block {
+                *s = map[*s];
+            }
+        }
+        self.reindex();
+    }
     /// Rebuild the lookup index after `seqs` was edited directly.
     pub fn reindex(&mut self) {
         self.index = self
@@ -273,5 +306,34 @@ impl Track {
     /// Per bounding region, the sequence index and element range of its block.
     pub fn region_blocks(&self) -> Vec<Option<(usize, Range<usize>)>> {
         self.regions.iter().map(|r| r.block.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BoundingRegion, Strand};
+
+    #[test]
+    fn drop_empty_seqs_keeps_referenced_ones_and_remaps_regions() {
+        let mut t = Track::new(TrackSchema::new(TrackType::Segments));
+        let a = t.seq_index(None, "a"); // empty, unreferenced: dropped
+        let b = t.seq_index(None, "b"); // empty, referenced by a region: kept
+        let c = t.seq_index(None, "c");
+        t.push(c, 0, 5, None, Strand::Unknown, None, &[], &[]);
+        let mut r = BoundingRegion::sequence(None, "b", 0, Some(10));
+        r.block = Some((b, 0..0));
+        t.regions.push(r);
+        let mut r = BoundingRegion::sequence(None, "c", 0, Some(10));
+        r.block = Some((c, 0..1));
+        t.regions.push(r);
+        assert_eq!(a, 0);
+        t.drop_empty_seqs();
+        let names: Vec<&str> = t.seqs.iter().map(|s| s.seqid.as_str()).collect();
+        assert_eq!(names, ["b", "c"]);
+        assert_eq!(t.regions[0].block.as_ref().unwrap().0, 0);
+        assert_eq!(t.regions[1].block.as_ref().unwrap().0, 1);
+        assert!(t.seq(None, "a").is_none());
+        assert_eq!(t.seq(None, "c").unwrap().len(), 1);
     }
 }

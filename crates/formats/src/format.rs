@@ -398,6 +398,8 @@ pub fn read_path(
             read(input, path, fmt, opts)?
         }
     };
+    let mut track = track;
+    track.drop_empty_seqs();
     if let (Some(g), false) = (&opts.genome, fmt == Format::Gtrack) {
         check_genome(&track, g, path)?;
     }
@@ -443,7 +445,21 @@ pub fn check_genome(track: &Track, genome: &Genome, path: &str) -> Result<(), Er
 }
 
 /// Read a text format from `input`; `path` names it in messages.
+///
+/// Sequences without elements that no bounding region refers to (a WIG
+/// declaration without data, say) are dropped: they carry nothing.
 pub fn read<R: BufRead>(
+    input: R,
+    path: &str,
+    format: Format,
+    opts: &ReadOptions,
+) -> Result<Track, Error> {
+    let mut t = read_any(input, path, format, opts)?;
+    t.drop_empty_seqs();
+    Ok(t)
+}
+
+fn read_any<R: BufRead>(
     input: R,
     path: &str,
     format: Format,

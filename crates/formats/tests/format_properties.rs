@@ -26,7 +26,8 @@ fn check(fmt: Format, body: &[u8], expand: bool, what: &str) -> bool {
             "{what} ({fmt}): GTrack round trip changed the track"
         );
     }
-    if format::losses(&track, fmt).is_ok_and(|l| l.is_empty()) {
+    // (An empty track reads back with the format's default type: skip.)
+    if !track.is_empty() && format::losses(&track, fmt).is_ok_and(|l| l.is_empty()) {
         let mut out = Vec::new();
         if format::write(&track, &mut out, fmt, &WriteOptions::default()).is_ok() {
             let again = format::read(&out[..], "again", fmt, &ro)
