@@ -532,6 +532,17 @@ pub fn write_path(
     format: Format,
     opts: &WriteOptions,
 ) -> Result<(), Error> {
+    write_path_reporting(track, path, format, opts).map(|_| ())
+}
+
+/// [`write_path`], returning what was lost (non-empty only with
+/// `opts.allow_lossy`).
+pub fn write_path_reporting(
+    track: &Track,
+    path: &str,
+    format: Format,
+    opts: &WriteOptions,
+) -> Result<Vec<String>, Error> {
     let lost = losses(track, format)?;
     if !lost.is_empty() && !opts.allow_lossy {
         return Err(Error::Lossy {
@@ -540,15 +551,15 @@ pub fn write_path(
         });
     }
     match format {
-        Format::BigWig | Format::BigBed => {
-            return crate::big::write_path(track, path, format, opts)
+        Format::BigWig | Format::BigBed => crate::big::write_path(track, path, format, opts)?,
+        Format::TwoBit | Format::Nib => crate::seq::write_path(track, path, format, opts)?,
+        _ => {
+            let mut out = Output::create(path).map_err(|e| Error::io(path, e))?;
+            write(track, &mut out, format, opts)?;
+            out.commit().map_err(|e| Error::io(path, e))?;
         }
-        Format::TwoBit | Format::Nib => return crate::seq::write_path(track, path, format, opts),
-        _ => {}
     }
-    let mut out = Output::create(path).map_err(|e| Error::io(path, e))?;
-    write(track, &mut out, format, opts)?;
-    out.commit().map_err(|e| Error::io(path, e))
+    Ok(lost)
 }
 
 /// Write a text format to `out` (no loss check: see [`write_path`]).
@@ -677,8 +688,7 @@ pub fn convert(input: &str, output: &str, opts: &ConvertOptions) -> Result<Conve
         };
         wo.gtrack_subtype = subtype;
     }
-    let lost = losses(&track, to)?;
-    write_path(&track, output, to, &wo)?;
+    let lost = write_path_reporting(&track, output, to, &wo)?;
     Ok(Converted {
         from,
         to,
