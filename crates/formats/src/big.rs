@@ -1482,7 +1482,7 @@ pub fn write_path(
                     (n, v)
                 })
                 .collect();
-            let mut w = BigWigWrite::new(file, sizes);
+            let w = BigWigWrite::new(file, sizes);
             // bigtools' defaults (channel of 100 sections, sections
             // buffered in temporary files) let compression of sections and
             // zooms run in parallel with feeding items.
@@ -1537,7 +1537,6 @@ pub fn write_path(
         }
         _ => return Err(unsupported(format, "not a bbi format")),
     }
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

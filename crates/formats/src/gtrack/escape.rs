@@ -64,6 +64,15 @@ pub fn unescape(raw: &[u8]) -> Result<Cow<'_, str>, Fault> {
 /// characters and every non-ASCII byte (as its UTF-8 bytes); in addition
 /// every character in `extra`, a leading `#` and leading or trailing spaces.
 pub fn escape_into(out: &mut String, s: &str, extra: &[u8]) {
+    // Fast path: nothing to escape (the common case for track fields).
+    let b = s.as_bytes();
+    let clean = b.iter().all(|&c| (0x21..0x7f).contains(&c) && c != b'%')
+        && !b.first().is_some_and(|&c| c == b'#')
+        && !b.iter().any(|c| extra.contains(c));
+    if clean {
+        out.push_str(s);
+        return;
+    }
     let last = s.len().saturating_sub(1);
     for (i, &b) in s.as_bytes().iter().enumerate() {
         let edge_space = b == b' ' && (i == 0 || i == last);

@@ -175,6 +175,10 @@ fn fmt_number(out: &mut String, x: f64) {
     use std::fmt::Write as _;
     if x.is_nan() {
         out.push('.');
+    } else if x.fract() == 0.0 && x.abs() < 1e15 && !(x == 0.0 && x.is_sign_negative()) {
+        // Integral values (BED scores, counts): as an integer, which is
+        // what `{x}` prints for them, without the float formatter.
+        out.push_str(itoa(x as i64).as_str());
     } else if x != 0.0 && (x.abs() >= 1e16 || x.abs() < 1e-5) {
         let _ = write!(out, "{x:e}");
     } else {
@@ -673,11 +677,12 @@ pub fn subtype_fit(track: &Track, name: &str) -> Result<(), String> {
 /// covers most of its columns itself), if any fits.
 pub fn best_subtype(track: &Track) -> Option<&'static str> {
     let mut best: Option<(usize, usize, &'static str)> = None;
+    let g = std::cell::OnceCell::new();
     for &name in super::subtype::BUNDLED {
         if name == "withsubtypeurl" {
             continue;
         }
-        if let Ok(p) = plan_subtype(track, name) {
+        if let Ok(p) = plan_subtype_with(track, name, &g) {
             let key = (p.cols.len() - p.appended, usize::MAX - p.appended);
             if best.is_none_or(|(o, a, _)| key > (o, a)) {
                 best = Some((key.0, key.1, p.name));
@@ -688,6 +693,16 @@ pub fn best_subtype(track: &Track) -> Option<&'static str> {
 }
 
 fn plan_subtype(track: &Track, name: &str) -> Result<SubtypePlan, String> {
+    plan_subtype_with(track, name, &std::cell::OnceCell::new())
+}
+
+/// [`plan_subtype`] with the track's guarantees computed at most once
+/// across candidate subtypes (they take a pass over all elements).
+fn plan_subtype_with(
+    track: &Track,
+    name: &str,
+    g: &std::cell::OnceCell<Guarantees>,
+) -> Result<SubtypePlan, String> {
     use super::header::{Adherence, Effective, Headers, Var};
     let url = format!("http://gtrack.no/{name}.gtrack");
     let (name, sub) = super::subtype::resolve(&url).map_err(|f| f.message)?;
@@ -738,7 +753,7 @@ fn plan_subtype(track: &Track, name: &str) -> Result<SubtypePlan, String> {
             return Err(format!("subtype {name} declares other edge properties"));
         }
     }
-    let g = guarantees(track);
+    let g = *g.get_or_init(|| guarantees(track));
     for (var, holds) in [
         (Var::UninterruptedDataLines, g.uninterrupted),
         (Var::SortedElements, g.sorted),
@@ -896,8 +911,44 @@ fn plan_subtype(track: &Track, name: &str) -> Result<SubtypePlan, String> {
     })
 }
 
-fn itoa(v: i64) -> String {
-    v.to_string()
+/// Decimal text of `v` (on the stack: no allocation per number).
+fn itoa(v: i64) -> IntText {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let neg = v < 0;
+    let mut u = v.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    let mut t = IntText {
+        buf: [0; 21],
+        len: 0,
+    };
+    if neg {
+        t.buf[0] = b'-';
+        t.len = 1;
+    }
+    let n = buf.len() - i;
+    t.buf[t.len..t.len + n].copy_from_slice(&buf[i..]);
+    t.len += n;
+    t
+}
+
+/// A formatted integer.
+struct IntText {
+    buf: [u8; 21],
+    len: usize,
+}
+
+impl IntText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).expect("ASCII digits")
+    }
 }
 
 /// Write `track` as GTrack into a string.
