@@ -67,7 +67,7 @@ pub fn escape_into(out: &mut String, s: &str, extra: &[u8]) {
     // Fast path: nothing to escape (the common case for track fields).
     let b = s.as_bytes();
     let clean = b.iter().all(|&c| (0x21..0x7f).contains(&c) && c != b'%')
-        && !b.first().is_some_and(|&c| c == b'#')
+        && b.first().is_none_or(|&c| c != b'#')
         && !b.iter().any(|c| extra.contains(c));
     if clean {
         out.push_str(s);
