@@ -521,6 +521,13 @@ fn read_bigbed(path: &str) -> Result<BigBedContent, Error> {
 
 /// The track a bigWig with these items (per sequence, sorted) reads as.
 fn wig_track(chroms: &[(String, WigItems)]) -> Track {
+    wig_track_with(chroms, true)
+}
+
+/// The track a bigWig of `chroms` reads back as; without `elements`, only
+/// its schema, sequences and regions (all that [`structural_losses`]
+/// compares), which saves building a second copy of every element.
+fn wig_track_with(chroms: &[(String, WigItems)], elements: bool) -> Track {
     let n: usize = chroms.iter().map(|c| c.1.len()).sum();
     let contiguous = chroms
         .iter()
@@ -539,7 +546,7 @@ fn wig_track(chroms: &[(String, WigItems)]) -> Track {
     for (name, items) in chroms {
         let si = track.seq_index(None, name);
         let seq = &mut track.seqs[si];
-        for &(s, e, v) in items {
+        for &(s, e, v) in items.iter().filter(|_| elements) {
             seq.starts.push(s as u64);
             seq.ends.push(e as u64);
             if let ValueBuf::Number(x) = &mut buf {
@@ -1287,23 +1294,66 @@ fn is_unsorted(track: &Track) -> bool {
 /// positions beyond 2^32).
 pub fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error> {
     match format {
+        Format::BigWig => Ok(wig_losses(track, &plan_bigwig(track)?)),
+        Format::BigBed => bed_losses(track, &plan_bigbed(track)?),
+        _ => Err(unsupported(format, "not a bbi format")),
+    }
+}
+
+fn wig_losses(track: &Track, plan: &WigPlan) -> Vec<String> {
+    let back = wig_track_with(&plan.chroms, false);
+    let mut out = plan.losses.clone();
+    out.extend(structural_losses(track, &back, Format::BigWig));
+    out
+}
+
+fn bed_losses(track: &Track, plan: &BedPlan) -> Result<Vec<String>, Error> {
+    let layout = bed_layout("-", Some(&plan.autosql), plan.field_count, plan.field_count)?;
+    let back = bed_track("-", &plan.chroms, &layout, Some(&plan.autosql))?;
+    let mut out = plan.losses.clone();
+    out.extend(structural_losses(track, &back, Format::BigBed));
+    Ok(out)
+}
+
+/// Check losses and write in one go, planning the file once (the loss
+/// check needs the same plan as the writer). Returns what was lost;
+/// [`Error::Lossy`] when something would be and `opts.allow_lossy` is off.
+pub fn write_path_reporting(
+    track: &Track,
+    path: &str,
+    format: Format,
+    opts: &WriteOptions,
+) -> Result<Vec<String>, Error> {
+    let check = |lost: Vec<String>| {
+        if !lost.is_empty() && !opts.allow_lossy {
+            Err(Error::Lossy {
+                target: format,
+                losses: lost,
+            })
+        } else {
+            Ok(lost)
+        }
+    };
+    match format {
         Format::BigWig => {
             let plan = plan_bigwig(track)?;
-            let back = wig_track(&plan.chroms);
-            let mut out = plan.losses;
-            out.extend(structural_losses(track, &back, format));
-            Ok(out)
+            let lost = check(wig_losses(track, &plan))?;
+            write_planned(track, path, format, opts, Plan::Wig(plan))?;
+            Ok(lost)
         }
         Format::BigBed => {
             let plan = plan_bigbed(track)?;
-            let layout = bed_layout("-", Some(&plan.autosql), plan.field_count, plan.field_count)?;
-            let back = bed_track("-", &plan.chroms, &layout, Some(&plan.autosql))?;
-            let mut out = plan.losses;
-            out.extend(structural_losses(track, &back, format));
-            Ok(out)
+            let lost = check(bed_losses(track, &plan)?)?;
+            write_planned(track, path, format, opts, Plan::Bed(plan))?;
+            Ok(lost)
         }
         _ => Err(unsupported(format, "not a bbi format")),
     }
+}
+
+enum Plan {
+    Wig(WigPlan),
+    Bed(BedPlan),
 }
 
 /// Items of all sequences, fed to bigtools (shared, so that the two passes
@@ -1447,6 +1497,21 @@ pub fn write_path(
     format: Format,
     opts: &WriteOptions,
 ) -> Result<(), Error> {
+    let plan = match format {
+        Format::BigWig => Plan::Wig(plan_bigwig(track)?),
+        Format::BigBed => Plan::Bed(plan_bigbed(track)?),
+        _ => return Err(unsupported(format, "not a bbi format")),
+    };
+    write_planned(track, path, format, opts, plan)
+}
+
+fn write_planned(
+    track: &Track,
+    path: &str,
+    format: Format,
+    opts: &WriteOptions,
+    plan: Plan,
+) -> Result<(), Error> {
     if path == "-" {
         return Err(unsupported(
             format,
@@ -1463,7 +1528,9 @@ pub fn write_path(
     };
     match format {
         Format::BigWig => {
-            let plan = plan_bigwig(track)?;
+            let Plan::Wig(plan) = plan else {
+                return Err(unsupported(format, "internal: plan mismatch"));
+            };
             let names: Vec<&str> = plan.chroms.iter().map(|c| c.0.as_str()).collect();
             let ends: Vec<u64> = plan
                 .chroms
@@ -1500,7 +1567,9 @@ pub fn write_path(
             .map_err(|e| fail(&e))?;
         }
         Format::BigBed => {
-            let plan = plan_bigbed(track)?;
+            let Plan::Bed(plan) = plan else {
+                return Err(unsupported(format, "internal: plan mismatch"));
+            };
             let names: Vec<&str> = plan.chroms.iter().map(|c| c.0.as_str()).collect();
             let ends: Vec<u64> = plan
                 .chroms

@@ -543,6 +543,10 @@ pub fn write_path_reporting(
     format: Format,
     opts: &WriteOptions,
 ) -> Result<Vec<String>, Error> {
+    if matches!(format, Format::BigWig | Format::BigBed) {
+        // Plans the file once for both the loss check and the writing.
+        return crate::big::write_path_reporting(track, path, format, opts);
+    }
     let lost = losses(track, format)?;
     if !lost.is_empty() && !opts.allow_lossy {
         return Err(Error::Lossy {
@@ -551,7 +555,7 @@ pub fn write_path_reporting(
         });
     }
     match format {
-        Format::BigWig | Format::BigBed => crate::big::write_path(track, path, format, opts)?,
+        Format::BigWig | Format::BigBed => {} // returned above
         Format::TwoBit | Format::Nib => crate::seq::write_path(track, path, format, opts)?,
         _ => {
             let mut out = Output::create(path).map_err(|e| Error::io(path, e))?;
