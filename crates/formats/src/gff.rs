@@ -115,20 +115,10 @@ pub(crate) fn read_line<'b, R: BufRead>(
     path: &str,
     number: &mut u64,
 ) -> Result<Option<&'b str>, Error> {
-    buf.clear();
-    let n = input
-        .read_until(b'\n', buf)
-        .map_err(|e| Error::io(path, e))?;
-    if n == 0 {
+    if !crate::text::read_line_into(input, buf).map_err(|e| Error::io(path, e))? {
         return Ok(None);
     }
     *number += 1;
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
-        }
-    }
     match std::str::from_utf8(buf) {
         Ok(s) => Ok(Some(s)),
         Err(e) => Err(ferr(

@@ -138,15 +138,11 @@ pub fn read<R: BufRead>(
     let mut buf = Vec::new();
     let mut lineno = 0u64;
     loop {
-        buf.clear();
-        let n = input
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(path, e))?;
-        if n == 0 {
+        if !crate::text::read_line_into(&mut input, &mut buf).map_err(|e| Error::io(path, e))? {
             break;
         }
         lineno += 1;
-        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+        while matches!(buf.last(), Some(b'\r')) {
             buf.pop();
         }
         if let Some(h) = buf.strip_prefix(b">") {

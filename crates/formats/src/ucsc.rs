@@ -175,21 +175,13 @@ impl<R: BufRead> Source<R> {
         buf.clear();
         // Safety of the UTF-8 check: read bytes, then validate once.
         let mut bytes = std::mem::take(buf).into_bytes();
-        let n = self
-            .input
-            .read_until(b'\n', &mut bytes)
-            .map_err(|e| Error::io(&self.path, e))?;
-        if n == 0 {
+        if !crate::text::read_line_into(&mut self.input, &mut bytes)
+            .map_err(|e| Error::io(&self.path, e))?
+        {
             *buf = String::new();
             return Ok(false);
         }
         self.line += 1;
-        if bytes.last() == Some(&b'\n') {
-            bytes.pop();
-            if bytes.last() == Some(&b'\r') {
-                bytes.pop();
-            }
-        }
         match String::from_utf8(bytes) {
             Ok(s) => {
                 *buf = s;

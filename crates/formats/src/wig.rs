@@ -185,20 +185,7 @@ fn split_ws<'a, const N: usize>(line: &'a [u8], out: &mut [&'a [u8]; N]) -> usiz
 
 /// Strip the line ending; report whether the buffer held a line.
 fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>, path: &str) -> Result<bool, Error> {
-    buf.clear();
-    let n = input
-        .read_until(b'\n', buf)
-        .map_err(|e| Error::io(path, e))?;
-    if n == 0 {
-        return Ok(false);
-    }
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
-        }
-    }
-    Ok(true)
+    crate::text::read_line_into(input, buf).map_err(|e| Error::io(path, e))
 }
 
 fn utf8<'a>(b: &'a [u8], path: &str, line: u64, rule: &'static str) -> Result<&'a str, Error> {
