@@ -219,6 +219,8 @@ impl State<'_> {
         let mut allele_n: Option<usize> = None;
         let mut allele_count: Option<(u64, usize)> = None;
         let mut exp: (Option<u64>, Option<usize>, Option<usize>) = (None, None, None);
+        // The last scalar number parsed (column, value): reused for the value.
+        let mut parsed: Option<(usize, f64)> = None;
         for i in 3..self.ncols {
             let s = fld(i);
             let col = &self.l.cols[i];
@@ -232,22 +234,34 @@ impl State<'_> {
             match col.kind {
                 Kind::Seqid | Kind::Start | Kind::End | Kind::Text => {}
                 Kind::Number => {
-                    if s != "." && parse_num(s).is_none() {
+                    let x = if s == "." {
+                        Some(f64::NAN)
+                    } else {
+                        parse_num(s)
+                    };
+                    let Some(x) = x else {
                         let rule = if col.key == "score" {
                             "bed-score"
                         } else {
                             "bed-number"
                         };
                         return Err(bad(rule, "is not a finite number (write `.` when missing)"));
-                    }
+                    };
+                    parsed = Some((i, x));
                 }
                 Kind::LenientNumber => {
-                    if !is_missing_word(s) && parse_num(s).is_none() {
+                    let x = if is_missing_word(s) {
+                        Some(f64::NAN)
+                    } else {
+                        parse_num(s)
+                    };
+                    let Some(x) = x else {
                         return Err(bad(
                             "bed-score",
                             "is not a finite number; a valued BED needs a number score (or `.`/`NA` when missing)",
                         ));
-                    }
+                    };
+                    parsed = Some((i, x));
                 }
                 Kind::Integer => {
                     if s != "." && s.parse::<i64>().is_err() {
@@ -488,7 +502,10 @@ impl State<'_> {
                     if self.l.cols[vi].kind == Kind::ExpScores {
                         v.extend(list_items(s).map(|x| parse_num(x).unwrap_or(f64::NAN)));
                     } else {
-                        v.push(parse_num(s).unwrap_or(f64::NAN));
+                        match parsed {
+                            Some((pi, x)) if pi == vi => v.push(x),
+                            _ => v.push(parse_num(s).unwrap_or(f64::NAN)),
+                        }
                     }
                 }
                 ValueBuf::Category(v) => {
