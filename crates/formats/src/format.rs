@@ -500,6 +500,46 @@ fn read_any<R: BufRead>(
 /// `Error::Unsupported` when the format cannot hold the track at all.
 pub fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error> {
     use Format::*;
+    if !matches!(
+        format,
+        Gtrack | BioXsd | Fasta | TwoBit | Nib | BigWig | BigBed
+    ) {
+        if let Some(s) = track
+            .seqs
+            .iter()
+            .map(|s| s.seqid.as_str())
+            .find(|s| !tabular_seqid(s))
+        {
+            return Err(Error::Unsupported {
+                target: format,
+                reason: format!(
+                    "sequence name `{}` cannot start a data line of a tab-separated file (empty, starting with `#`, \
+                     `track` or `browser`, or holding a tab or line break); rename the sequence or write GTrack",
+                    s.escape_debug()
+                ),
+            });
+        }
+    }
+    losses_of(track, format)
+}
+
+/// A sequence name that reads back as the first field of a data line in
+/// the tab-separated formats (fuzz finding F8: `##fixed gap size: chr1`
+/// turned the line into a header).
+fn tabular_seqid(s: &str) -> bool {
+    let word = |w: &str| {
+        s.strip_prefix(w)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
+    };
+    !s.is_empty()
+        && !s.starts_with('#')
+        && !s.contains(['\t', '\n', '\r'])
+        && !word("track")
+        && !word("browser")
+}
+
+fn losses_of(track: &Track, format: Format) -> Result<Vec<String>, Error> {
+    use Format::*;
     match format {
         Gtrack => crate::gtrack::writer::check_writable(track)
             .map(|_| Vec::new())
@@ -749,6 +789,25 @@ mod tests {
         assert!(e.contains(":0: seq-length: element chr1:90-101"), "{e}");
         std::fs::write(&p, "chr1\t0\t10\t1\nchr1\t90\t100\t2\n").unwrap();
         assert!(read_path(p.to_str().unwrap(), None, &opts).is_ok());
+    }
+
+    #[test]
+    fn tabular_sequence_names() {
+        for ok in ["chr1", "tracks", "chr 1", "browser_x"] {
+            assert!(tabular_seqid(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "#x",
+            "##fixed gap size: chr1",
+            "track",
+            "track 1",
+            "browser\tx",
+            "a\tb",
+            "a\nb",
+        ] {
+            assert!(!tabular_seqid(bad), "{bad:?}");
+        }
     }
 
     #[test]
