@@ -112,3 +112,96 @@ fn fuzz_regressions_hold() {
     }
     assert!(n >= 1);
 }
+
+/// Every readable fixture, written to every format (losses allowed), never
+/// panics: a clear error or a file, and whatever is written reads back
+/// (in that format) without a panic either.
+#[test]
+fn every_fixture_converts_to_every_format_without_panicking() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut all = Vec::new();
+    for fam in ["bed", "wig", "gff", "vcf", "ucsc", "seq", "bioxsd"] {
+        let d = root.join(fam);
+        if d.is_dir() {
+            files(&d, &mut all);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wo = WriteOptions {
+        allow_lossy: true,
+        genome: Some(
+            gtrack_core::Genome::new(
+                "big",
+                (1..=30)
+                    .map(|i| (format!("chr{i}"), 300_000_000))
+                    .chain(
+                        ["chrX", "chrY", "chrM", "ctg123", "chr22_random"]
+                            .map(|n| (n.to_string(), 300_000_000)),
+                    )
+                    .collect(),
+            )
+            .unwrap(),
+        ),
+        ..Default::default()
+    };
+    let (mut written, mut refused) = (0, 0);
+    for p in all {
+        let name = p.to_string_lossy().to_string();
+        let Some(fmt) = by_extension(&name).filter(|f| !f.is_binary()) else {
+            continue;
+        };
+        if name.ends_with(".gz") || name.contains("invalid") {
+            continue;
+        }
+        let Ok(track) = format::read(
+            &std::fs::read(&p).unwrap()[..],
+            "x",
+            fmt,
+            &ReadOptions::default(),
+        ) else {
+            continue;
+        };
+        for &to in Format::ALL {
+            let out = dir.path().join(format!("out.{}", to.extensions()[0]));
+            match format::write_path(&track, out.to_str().unwrap(), to, &wo) {
+                Ok(()) => {
+                    written += 1;
+                    let _ =
+                        format::read_path(out.to_str().unwrap(), Some(to), &ReadOptions::default());
+                }
+                Err(e) => {
+                    refused += 1;
+                    let msg = e.to_string();
+                    assert!(!msg.is_empty(), "{name} -> {to}: empty error");
+                }
+            }
+        }
+    }
+    assert!(
+        written > 500,
+        "only {written} conversions written ({refused} refused)"
+    );
+}
+
+/// bigtools never returns when given no item: a track whose values are all
+/// missing is refused with a reason instead (found by the test above).
+#[test]
+fn bigwig_of_only_missing_values_is_refused_not_hung() {
+    let t = format::read(
+        &b"chr1\t0\t100\tnan\nchr1\t200\t300\tnan\n"[..],
+        "x",
+        Format::BedGraph,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.bw");
+    let wo = WriteOptions {
+        allow_lossy: true,
+        genome: Some(gtrack_core::Genome::new("g", vec![("chr1".into(), 1000)]).unwrap()),
+        ..Default::default()
+    };
+    let e = format::write_path(&t, out.to_str().unwrap(), Format::BigWig, &wo).unwrap_err();
+    assert!(e.to_string().contains("no element can be written"), "{e}");
+    assert!(!out.exists());
+}
