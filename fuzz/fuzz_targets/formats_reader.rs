@@ -44,8 +44,16 @@ fuzz_target!(|data: &[u8]| {
             let again = format::read(&out[..], "again", fmt, &ro).unwrap_or_else(|e| {
                 panic!("{fmt}: own output does not read back: {e}\n{}", String::from_utf8_lossy(&out))
             });
+            // GFF dialects rewrite attribute text written in another
+            // dialect's syntax (tags and values kept): then the written text
+            // must be stable instead.
+            let stable = || {
+                let mut out2 = Vec::new();
+                format::write(&again, &mut out2, fmt, &WriteOptions::default()).is_ok() && out2 == out
+            };
+            let gff = matches!(fmt, Format::Gff2 | Format::Gff3 | Format::Gtf);
             assert!(
-                again.same(&track),
+                again.same(&track) || (gff && stable()),
                 "{fmt}: own round trip changed the track\n{}",
                 String::from_utf8_lossy(&out)
             );
