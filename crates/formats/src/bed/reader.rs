@@ -150,7 +150,7 @@ impl State<'_> {
         ) else {
             return false;
         };
-        if start > end || !self.have_seq || &text[f[0].0..f[0].1] != self.cur_seqid {
+        if start > end || !self.have_seq || text[f[0].0..f[0].1] != self.cur_seqid[..] {
             return false;
         }
         let mut value = f64::NAN;
