@@ -104,7 +104,7 @@ pub(crate) fn read<R: BufRead>(mut src: Source<R>, _opts: &ReadOptions) -> Resul
         let t = line.trim_end();
         if t.trim_start().is_empty() {
             if let Some(b) = block.take() {
-                flush(&mut track, b, nblock);
+                flush(&mut track, b, &mut nblock);
             }
             continue;
         }
@@ -117,9 +117,8 @@ pub(crate) fn read<R: BufRead>(mut src: Source<R>, _opts: &ReadOptions) -> Resul
         match kind {
             "a" => {
                 if let Some(b) = block.take() {
-                    flush(&mut track, b, nblock);
+                    flush(&mut track, b, &mut nblock);
                 }
-                nblock += 1;
                 let mut score = f64::NAN;
                 for v in fields {
                     let Some((k, x)) = v.split_once('=') else {
@@ -265,7 +264,7 @@ pub(crate) fn read<R: BufRead>(mut src: Source<R>, _opts: &ReadOptions) -> Resul
         ));
     }
     if let Some(b) = block.take() {
-        flush(&mut track, b, nblock);
+        flush(&mut track, b, &mut nblock);
     }
     Ok(track)
 }
@@ -290,12 +289,17 @@ fn split_src(src: &str) -> (Option<&str>, &str) {
     }
 }
 
-fn flush(track: &mut Track, mut b: Block, nblock: usize) {
+/// Add block `b`'s rows; blocks are numbered (in ids) among the non-empty
+/// ones only, so that dropping an empty block does not renumber the rest
+/// when the file is written back (fuzz finding F9).
+fn flush(track: &mut Track, mut b: Block, counter: &mut usize) {
     if b.rows.is_empty() {
         // An empty block still needs a place for its `a` line: nothing to
         // attach it to, so it is dropped (documented).
         return;
     }
+    *counter += 1;
+    let nblock = *counter;
     let mut used = HashSet::new();
     let ids: Vec<String> = b
         .rows
