@@ -593,6 +593,12 @@ const BAD: &[(&str, Format, u64, &str)] = &[
         "longrange-coordinates",
     ),
     (
+        "longrange-empty-chrom.longrange",
+        Format::LongRange,
+        2,
+        "longrange-coordinates",
+    ),
+    (
         "longrange-partner.longrange",
         Format::LongRange,
         1,

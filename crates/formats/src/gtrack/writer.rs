@@ -271,6 +271,13 @@ pub fn check_writable(track: &Track) -> Result<(), String> {
             r.start
         ));
     }
+    if track
+        .seqs
+        .iter()
+        .any(|s| s.seqid.is_empty() && !s.is_empty())
+    {
+        return Err("a sequence has an empty name; GTrack seqids are non-empty".to_string());
+    }
     let lists = |c: &ValueColumn| c.spec().dim == Dimension::List;
     for s in &track.seqs {
         let where_ = |i: usize| format!("element {} of `{}`", i + 1, s.seqid);

@@ -110,6 +110,13 @@ fn range<R: BufRead>(
     what: &str,
     fam: (&'static str, &'static str),
 ) -> Result<(u64, u64), Error> {
+    if chrom.is_empty() {
+        // Fuzz finding F10: an empty chromosome field (a leading tab).
+        return Err(src.err(
+            fam.1,
+            format!("the {what} has an empty chromosome name; every region needs one"),
+        ));
+    }
     let start = uint(src, s, &format!("{what} start"), fam.0)?;
     let end = uint(src, e, &format!("{what} end"), fam.0)?;
     if start > end {
