@@ -362,11 +362,6 @@ pub(crate) fn unescape_item(s: &str) -> String {
         .replace("%25", "%")
 }
 
-/// Split a list written by [`escape_item`] items joined with `,`.
-pub(crate) fn split_items(s: &str) -> Vec<String> {
-    s.split(',').map(unescape_item).collect()
-}
-
 /// A short float representation (integers without `.0`).
 pub(crate) fn fmt_num(x: f64) -> String {
     if x.is_nan() {

@@ -36,9 +36,7 @@ use gtrack_core::track::{EdgeSpec, OptionalColumns, Track, TrackSchema};
 use gtrack_core::track_type::TrackType;
 use gtrack_core::value::{Dimension, ValueBuf, ValueSpec, ValueType};
 
-use super::{
-    check_length, escape_item, fmt_num, header_line, split_fields, split_items, uint, Source,
-};
+use super::{check_length, escape_item, fmt_num, header_line, split_fields, uint, Source};
 use crate::error::Error;
 use crate::format::{Format, ReadOptions, WriteOptions};
 
@@ -790,7 +788,10 @@ pub(crate) fn write<W: Write>(
             .iter()
             .map(|&(c, name)| {
                 let v = a.seq.extras[c].get(a.i).unwrap_or(".");
-                (name, split_items(v))
+                // Raw items: `attr` decodes each once with `unitem` (fuzz
+                // finding F11: decoding twice turned a literal `%00` into
+                // the empty-item marker).
+                (name, v.split(',').map(str::to_string).collect::<Vec<_>>())
             })
             .collect();
         let mut j = 0usize;
