@@ -218,7 +218,7 @@ pub(crate) fn read<R: BufRead>(mut src: Source<R>, _opts: &ReadOptions) -> Resul
                             end: pe,
                             strand,
                             extras: [
-                                f[5].to_string(),
+                                src_size.to_string(), // normalised (fuzz finding F12: `076` was kept, written as `76`)
                                 text.to_string(),
                                 status.to_string(),
                                 ".".into(),
