@@ -30,6 +30,7 @@
 //! `gt:metadata` / `gt:genomeRegion` children, so that the import gives
 //! back exactly the exported track. The import reads only this layout.
 
+use crate::error::ferr;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, Write};
@@ -41,7 +42,7 @@ use gtrack_core::{
 use quick_xml::escape::escape;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::error::{Error, FormatError, RuleInfo};
+use crate::error::{Error, RuleInfo};
 use crate::format::{Format, ReadOptions, WriteOptions};
 
 /// Rules this module checks.
@@ -520,10 +521,6 @@ fn attr(path: &str, line: u64, e: &BytesStart, name: &str) -> Result<Option<Stri
         }
     }
     Ok(None)
-}
-
-fn ferr(path: &str, line: u64, rule: &'static str, msg: impl Into<String>) -> Error {
-    FormatError::new(path, line, rule, msg).into()
 }
 
 fn req_u64(path: &str, line: u64, e: &BytesStart, name: &str, what: &str) -> Result<u64, Error> {

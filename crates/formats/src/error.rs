@@ -128,6 +128,12 @@ impl From<FormatError> for Error {
     }
 }
 
+/// A [`FormatError`] at `path`:`line` as an [`Error`] (the constructor
+/// every format module uses for its rule violations).
+pub(crate) fn ferr(path: &str, line: u64, rule: &'static str, msg: impl Into<String>) -> Error {
+    FormatError::new(path, line, rule, msg).into()
+}
+
 impl Error {
     /// An I/O error concerning `path`.
     pub fn io(path: &str, source: io::Error) -> Self {

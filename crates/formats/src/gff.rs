@@ -17,6 +17,7 @@
 //! plus a final `attributes` extra column holding the attributes
 //! verbatim.
 
+use crate::error::ferr;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{BufRead, Write};
@@ -27,7 +28,7 @@ use gtrack_core::track::{EdgeSpec, OptionalColumns, Track, TrackSchema};
 use gtrack_core::track_type::TrackType;
 use gtrack_core::value::{ValueBuf, ValueSpec, ValueType};
 
-use crate::error::{Error, FormatError, RuleInfo};
+use crate::error::{Error, RuleInfo};
 use crate::format::{Format, ReadOptions, WriteOptions};
 
 /// Rules this module checks.
@@ -103,10 +104,6 @@ impl Dialect {
 pub const META_DIRECTIVE: &str = "gff-directive";
 /// Metadata key for `#!` pragma lines (without `#!`).
 pub const META_PRAGMA: &str = "gff-pragma";
-
-fn ferr(path: &str, line: u64, rule: &'static str, msg: impl Into<String>) -> Error {
-    FormatError::new(path, line, rule, msg).into()
-}
 
 /// Read one line into `buf` (without its `\n` / `\r\n`), counting lines.
 pub(crate) fn read_line<'b, R: BufRead>(

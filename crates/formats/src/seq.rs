@@ -20,6 +20,7 @@
 //!
 //! See `docs/formats/seq.md`.
 
+use crate::error::ferr as err;
 use std::collections::HashSet;
 use std::io::{BufRead, Read, Write};
 
@@ -27,7 +28,7 @@ use gtrack_core::track::{Track, TrackSchema};
 use gtrack_core::value::{ColumnData, Dimension, ValueBuf, ValueColumn, ValueSpec, ValueType};
 use gtrack_core::{BoundingRegion, TrackType};
 
-use crate::error::{Error, FormatError, RuleInfo};
+use crate::error::{Error, RuleInfo};
 use crate::format::{Format, ReadOptions, WriteOptions};
 use crate::io::Output;
 
@@ -77,10 +78,6 @@ pub const RULES: &[RuleInfo] = &[
         summary: "nib nibbles are 0-4 (T C A G N), optionally with the mask bit 8",
     },
 ];
-
-fn err(path: &str, line: u64, rule: &'static str, msg: impl Into<String>) -> Error {
-    FormatError::new(path, line, rule, msg).into()
-}
 
 fn char_spec() -> ValueSpec {
     ValueSpec::new(ValueType::Character, Dimension::Scalar)

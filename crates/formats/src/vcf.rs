@@ -12,6 +12,7 @@
 //! Every `##` meta line is kept in the track metadata under the key
 //! [`META`] (text after `##`), so a file is written back unchanged.
 
+use crate::error::ferr;
 use std::fmt::Write as _;
 use std::io::{BufRead, Write};
 
@@ -19,7 +20,7 @@ use gtrack_core::track::{OptionalColumns, Track, TrackSchema};
 use gtrack_core::track_type::TrackType;
 use gtrack_core::value::{Dimension, ValueBuf, ValueSpec, ValueType};
 
-use crate::error::{Error, FormatError, RuleInfo};
+use crate::error::{Error, RuleInfo};
 use crate::format::{Format, ReadOptions, WriteOptions};
 use crate::gff::read_line;
 
@@ -73,10 +74,6 @@ const FIXED: [&str; 5] = ["name", "ref", "alt", "filter", "info"];
 const HEADER: [&str; 8] = [
     "#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO",
 ];
-
-fn ferr(path: &str, line: u64, rule: &'static str, msg: impl Into<String>) -> Error {
-    FormatError::new(path, line, rule, msg).into()
-}
 
 fn schema(samples: Option<&[&str]>) -> TrackSchema {
     let mut extra: Vec<String> = FIXED.iter().map(|s| s.to_string()).collect();

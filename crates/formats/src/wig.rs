@@ -30,6 +30,7 @@
 //! metadata under the keys `track line` and `browser line`, and written back.
 //! See `docs/formats/wig.md`.
 
+use crate::error::ferr as err;
 use std::io::{BufRead, Write};
 use std::ops::Range;
 
@@ -37,7 +38,7 @@ use gtrack_core::track::{Track, TrackSchema};
 use gtrack_core::value::{ColumnData, Dimension, ValueColumn, ValueSpec, ValueType};
 use gtrack_core::{BoundingRegion, TrackType};
 
-use crate::error::{Error, FormatError, RuleInfo};
+use crate::error::{Error, RuleInfo};
 use crate::format::{Format, ReadOptions, WriteOptions};
 
 /// Metadata key under which each `track` line's attributes are kept.
@@ -96,10 +97,6 @@ pub const RULES: &[RuleInfo] = &[
 // ---------------------------------------------------------------------------
 // Shared small parsers
 // ---------------------------------------------------------------------------
-
-fn err(path: &str, line: u64, rule: &'static str, msg: impl Into<String>) -> Error {
-    FormatError::new(path, line, rule, msg).into()
-}
 
 /// Parse an unsigned decimal integer without allocation.
 fn parse_uint(b: &[u8]) -> Option<u64> {

@@ -1,6 +1,7 @@
 //! The BED-family reader: one pass, one reused line buffer, fields parsed
 //! in place.
 
+use crate::error::ferr;
 use std::collections::HashSet;
 use std::io::BufRead;
 
@@ -103,10 +104,6 @@ fn is_missing_word(s: &str) -> bool {
 
 fn parse_num(s: &str) -> Option<f64> {
     crate::text::fast_f64(s)
-}
-
-fn ferr(path: &str, line: u64, rule: &'static str, msg: String) -> Error {
-    FormatError::new(path, line, rule, msg).into()
 }
 
 struct State<'a> {
