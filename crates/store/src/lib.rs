@@ -1,0 +1,1 @@
+//! Columnar, memory-mapped, indexed on-disk store of genomic tracks.
