@@ -89,6 +89,28 @@ impl StringColumn {
     pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
         (0..self.len()).map(move |i| self.get(i))
     }
+    /// Append all rows of `other`.
+    pub fn extend_from(&mut self, other: &StringColumn) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        let base = self.data.len();
+        self.data.push_str(&other.data);
+        self.offsets
+            .extend(other.offsets.iter().skip(1).map(|&o| o + base));
+        self.missing.extend_from_slice(&other.missing);
+        self.any_missing |= other.any_missing;
+    }
+    /// Bytes held on the heap (for memory budgets).
+    pub fn heap_bytes(&self) -> usize {
+        self.data.capacity()
+            + self.offsets.capacity() * std::mem::size_of::<usize>()
+            + self.missing.capacity()
+    }
+    /// Total length in bytes of all strings.
+    pub fn text_len(&self) -> usize {
+        self.data.len()
+    }
     /// A new column with rows `order`.
     pub fn take(&self, order: &[usize]) -> StringColumn {
         let mut out = StringColumn::new();
@@ -167,6 +189,22 @@ impl EdgeColumn {
     /// Total number of edges.
     pub fn edge_count(&self) -> usize {
         self.targets.len()
+    }
+    /// Append all rows of `other` (same weight spec).
+    pub fn extend_from(&mut self, other: &EdgeColumn) {
+        let base = self.targets.len();
+        self.targets.extend_from(&other.targets);
+        self.offsets
+            .extend(other.offsets.iter().skip(1).map(|&o| o + base));
+        if let (Some(w), Some(o)) = (&mut self.weights, &other.weights) {
+            w.extend_from(o);
+        }
+    }
+    /// Bytes held on the heap (for memory budgets).
+    pub fn heap_bytes(&self) -> usize {
+        self.offsets.capacity() * std::mem::size_of::<usize>()
+            + self.targets.heap_bytes()
+            + self.weights.as_ref().map_or(0, |w| w.heap_bytes())
     }
     /// A new column with rows `order`.
     pub fn take(&self, order: &[usize]) -> EdgeColumn {

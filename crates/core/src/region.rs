@@ -30,9 +30,72 @@ impl Region {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Parse a UCSC-style position: `chr1:1,000,001-2,000,000` (1-based,
+    /// inclusive; commas and `_` allowed in numbers) or a bare sequence
+    /// name `chr1` (whole sequence: end `None`). Returns the sequence and
+    /// the 0-based half-open interval.
+    ///
+    /// # Errors
+    /// A message saying what is wrong and what is expected.
+    pub fn parse_ucsc(text: &str) -> Result<(String, u64, Option<u64>), String> {
+        let t = text.trim();
+        let expect = "expected `SEQ:START-END` (1-based, inclusive, e.g. `chr1:1,000,001-2,000,000`) or a sequence name";
+        let Some((seq, range)) = t.rsplit_once(':') else {
+            if t.is_empty() || t.contains(char::is_whitespace) {
+                return Err(format!("`{text}` is not a region: {expect}"));
+            }
+            return Ok((t.to_string(), 0, None));
+        };
+        let num = |s: &str| -> Option<u64> {
+            let d: String = s.chars().filter(|c| *c != ',' && *c != '_').collect();
+            if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            d.parse().ok()
+        };
+        let (a, b) = range
+            .split_once('-')
+            .ok_or_else(|| format!("`{text}` is not a region: {expect}"))?;
+        let (Some(a), Some(b)) = (num(a.trim()), num(b.trim())) else {
+            return Err(format!("`{text}` is not a region: {expect}"));
+        };
+        if seq.is_empty() || seq.contains(char::is_whitespace) {
+            return Err(format!("`{text}` is not a region: {expect}"));
+        }
+        if a == 0 {
+            return Err(format!(
+                "`{text}`: positions are 1-based, so the start must be at least 1"
+            ));
+        }
+        if b < a {
+            return Err(format!("`{text}`: the end ({b}) is before the start ({a})"));
+        }
+        Ok((seq.to_string(), a - 1, Some(b)))
+    }
     /// Whether two regions share at least one base.
     pub fn overlaps(&self, o: &Region) -> bool {
         self.seqid == o.seqid && self.start < o.end && o.start < self.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Region;
+
+    #[test]
+    fn parse_ucsc_regions() {
+        assert_eq!(
+            Region::parse_ucsc("chr1:1,000,001-2,000,000").unwrap(),
+            ("chr1".into(), 1_000_000, Some(2_000_000))
+        );
+        assert_eq!(Region::parse_ucsc("chrM").unwrap(), ("chrM".into(), 0, None));
+        assert_eq!(
+            Region::parse_ucsc("HLA-A:1-1").unwrap(),
+            ("HLA-A".into(), 0, Some(1))
+        );
+        for bad in ["chr1:0-10", "chr1:10-5", "chr1:a-b", "chr1:5", ":1-2", "", "a b"] {
+            assert!(Region::parse_ucsc(bad).is_err(), "{bad}");
+        }
     }
 }
 

@@ -131,6 +131,36 @@ impl SeqElements {
             *x = x.take(order);
         }
     }
+    /// Append all elements of `other` (same schema).
+    pub fn append(&mut self, other: &SeqElements) {
+        self.starts.extend_from_slice(&other.starts);
+        self.ends.extend_from_slice(&other.ends);
+        if let (Some(a), Some(b)) = (&mut self.values, &other.values) {
+            a.extend_from(b);
+        }
+        if let (Some(a), Some(b)) = (&mut self.strands, &other.strands) {
+            a.extend_from_slice(b);
+        }
+        if let (Some(a), Some(b)) = (&mut self.ids, &other.ids) {
+            a.extend_from(b);
+        }
+        if let (Some(a), Some(b)) = (&mut self.edges, &other.edges) {
+            a.extend_from(b);
+        }
+        for (a, b) in self.extras.iter_mut().zip(&other.extras) {
+            a.extend_from(b);
+        }
+    }
+    /// Bytes held on the heap by the columns (for memory budgets).
+    pub fn heap_bytes(&self) -> usize {
+        self.starts.capacity() * 8
+            + self.ends.capacity() * 8
+            + self.values.as_ref().map_or(0, |v| v.heap_bytes())
+            + self.strands.as_ref().map_or(0, |s| s.capacity())
+            + self.ids.as_ref().map_or(0, |s| s.heap_bytes())
+            + self.edges.as_ref().map_or(0, |e| e.heap_bytes())
+            + self.extras.iter().map(|x| x.heap_bytes()).sum::<usize>()
+    }
     /// Element-wise equality (missing values equal).
     pub fn same(&self, o: &SeqElements) -> bool {
         self.genome == o.genome

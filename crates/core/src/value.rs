@@ -424,11 +424,74 @@ impl ValueColumn {
     }
     /// Append all rows of `other` (same spec).
     pub fn extend_from(&mut self, other: &ValueColumn) {
+        // Fast path: same non-category type, copy the flat storage.
+        let flat = self.flat_len();
+        let copied = match (&mut self.data, &other.data) {
+            (ColumnData::Number(a), ColumnData::Number(b)) => {
+                a.extend_from_slice(b);
+                true
+            }
+            (ColumnData::Binary(a), ColumnData::Binary(b)) => {
+                a.extend_from_slice(b);
+                true
+            }
+            (ColumnData::Character(a), ColumnData::Character(b)) => {
+                a.extend_from_slice(b);
+                true
+            }
+            _ => false,
+        };
+        if copied {
+            if let (Some(o), Some(p)) = (&mut self.offsets, &other.offsets) {
+                o.extend(p.iter().skip(1).map(|&x| x + flat));
+            }
+            return;
+        }
         let mut b = ValueBuf::new(self.spec.ty);
         for i in 0..other.len() {
             other.get_into(i, &mut b);
             self.push(&b);
         }
+    }
+    /// Bytes held on the heap (for memory budgets).
+    pub fn heap_bytes(&self) -> usize {
+        let data = match &self.data {
+            ColumnData::Number(v) => v.capacity() * 8,
+            ColumnData::Binary(v) => v.capacity(),
+            ColumnData::Character(v) => v.capacity() * 2,
+            ColumnData::Category { codes, dict } => {
+                codes.capacity() * 4 + dict.words().iter().map(|w| w.len() + 48).sum::<usize>()
+            }
+        };
+        data + self.offsets.as_ref().map_or(0, |o| o.capacity() * 8)
+    }
+    /// A column from its flat storage and row offsets (`None` for
+    /// scalars; otherwise `rows + 1` non-decreasing offsets ending at the
+    /// flat length). Returns `None` when the parts do not fit together.
+    pub fn from_parts(spec: ValueSpec, data: ColumnData, offsets: Option<Vec<usize>>) -> Option<Self> {
+        let ok_type = matches!(
+            (&data, spec.ty),
+            (ColumnData::Number(_), ValueType::Number)
+                | (ColumnData::Binary(_), ValueType::Binary)
+                | (ColumnData::Character(_), ValueType::Character)
+                | (ColumnData::Category { .. }, ValueType::Category)
+        );
+        let c = ValueColumn { spec, data, offsets };
+        let flat = c.flat_len();
+        let ok_offsets = match (&c.offsets, spec.dim) {
+            (None, Dimension::Scalar) => true,
+            (Some(o), d) if d != Dimension::Scalar => {
+                o.first() == Some(&0) && o.last() == Some(&flat) && o.windows(2).all(|w| w[0] <= w[1])
+            }
+            _ => false,
+        };
+        let ok_codes = match &c.data {
+            ColumnData::Category { codes, dict } => codes
+                .iter()
+                .all(|&x| x == MISSING_CODE || (x as usize) < dict.words().len()),
+            _ => true,
+        };
+        (ok_type && ok_offsets && ok_codes).then_some(c)
     }
     /// Row-wise equality, treating missing == missing.
     pub fn same(&self, other: &ValueColumn) -> bool {

@@ -1,0 +1,206 @@
+//! Reading inputs for import: in parallel chunks where the format allows
+//! it, with a memory budget above which sorted runs are spilled to disk.
+
+use std::io::Read;
+use std::path::Path;
+
+use gtrack_core::{Track, TrackType};
+use gtrack_formats::{Format, ReadOptions};
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// Size of one parse chunk. Large enough to amortise task overhead, small
+/// enough that `threads` chunks in flight stay far below any budget.
+pub(crate) const CHUNK: usize = 8 << 20;
+
+/// Formats whose data lines are independent of each other, so a file can
+/// be cut at line boundaries and the pieces parsed in parallel: the BED
+/// family (without block expansion, which checks ids across lines).
+pub(crate) fn splittable(fmt: Format, opts: &ReadOptions) -> bool {
+    use Format::*;
+    !opts.expand_blocks
+        && matches!(
+            fmt,
+            Bed | PointBed
+                | CategoryBed
+                | ValuedBed
+                | BedDetail
+                | Bed15
+                | NarrowPeak
+                | BroadPeak
+                | GappedPeak
+                | RnaElements
+                | TagAlign
+                | PairedTagAlign
+                | PeptideMapping
+                | PgSnp
+        )
+}
+
+/// Estimated heap bytes of a track's columns.
+pub(crate) fn track_bytes(t: &Track) -> usize {
+    t.seqs.iter().map(|s| s.heap_bytes()).sum()
+}
+
+/// Points ↔ segments: chunks of a BED file decide the points rule on
+/// their own; the whole file is points only if every chunk is.
+fn as_segments(t: TrackType) -> TrackType {
+    match t {
+        TrackType::Points => TrackType::Segments,
+        TrackType::ValuedPoints => TrackType::ValuedSegments,
+        t => t,
+    }
+}
+
+/// Append `b`'s sequences to `a` (same schema up to the points rule).
+pub(crate) fn append(a: &mut Track, b: Track) {
+    if a.schema.track_type != b.schema.track_type {
+        a.schema.track_type = as_segments(a.schema.track_type);
+    }
+    for s in &b.seqs {
+        let i = a.seq_index(s.genome.as_deref(), &s.seqid);
+        a.seqs[i].append(s);
+    }
+}
+
+/// Whether two chunk tracks can be joined.
+fn compatible(a: &Track, b: &Track) -> bool {
+    let mut x = a.schema.clone();
+    let mut y = b.schema.clone();
+    x.track_type = as_segments(x.track_type);
+    y.track_type = as_segments(y.track_type);
+    x == y
+}
+
+/// What a chunked read produced: the pieces in input order, or a request
+/// to read the file sequentially (for an exact diagnostic, or because
+/// the pieces do not fit together).
+pub(crate) enum Chunked {
+    Done,
+    Sequential,
+}
+
+/// Read `path` in chunks parsed in parallel; hand each wave of parsed
+/// chunks (in input order) to `sink`. `progress(bytes_read)` is called
+/// after every wave.
+pub(crate) fn read_chunked(
+    path: &str,
+    fmt: Format,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Track) -> Result<()>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Chunked> {
+    let mut input = gtrack_formats::io::open_input(path).map_err(|e| Error::io(path, e))?;
+    let threads = rayon::current_num_threads().max(1);
+    let mut carry: Vec<u8> = Vec::new();
+    let mut first: Option<Track> = None;
+    let mut index = 0usize;
+    let mut read_total = 0u64;
+    let mut eof = false;
+    while !eof {
+        // One wave: up to `threads` chunks.
+        let mut wave: Vec<Vec<u8>> = Vec::with_capacity(threads);
+        while wave.len() < threads && !eof {
+            let mut buf = std::mem::take(&mut carry);
+            let want = CHUNK.max(buf.len() + 1);
+            let have = buf.len();
+            buf.resize(want, 0);
+            let mut filled = have;
+            while filled < want {
+                let n = input.read(&mut buf[filled..]).map_err(|e| Error::io(path, e))?;
+                if n == 0 {
+                    eof = true;
+                    break;
+                }
+                filled += n;
+            }
+            buf.truncate(filled);
+            read_total += (filled - have) as u64;
+            if !eof {
+                match memchr::memrchr(b'\n', &buf) {
+                    Some(p) => {
+                        carry = buf[p + 1..].to_vec();
+                        buf.truncate(p + 1);
+                    }
+                    None => {
+                        // A line longer than a chunk: keep reading.
+                        carry = buf;
+                        continue;
+                    }
+                }
+            }
+            if !buf.is_empty() {
+                wave.push(buf);
+            }
+        }
+        let base = index;
+        index += wave.len();
+        let parsed: Vec<std::result::Result<Track, gtrack_formats::Error>> = wave
+            .par_iter()
+            .map(|b| gtrack_formats::format::read(std::io::Cursor::new(&b[..]), path, fmt, opts))
+            .collect();
+        drop(wave);
+        for (k, r) in parsed.into_iter().enumerate() {
+            let Ok(t) = r else {
+                return Ok(Chunked::Sequential);
+            };
+            if base + k > 0 && !t.metadata.is_empty() {
+                // A header line after the data: the sequential reader
+                // reports it with its line number.
+                return Ok(Chunked::Sequential);
+            }
+            if t.is_empty() && base + k > 0 {
+                continue;
+            }
+            match &first {
+                None => first = Some(Track::new(t.schema.clone())),
+                Some(f) if !compatible(f, &t) => return Ok(Chunked::Sequential),
+                Some(_) => {}
+            }
+            sink(t)?;
+        }
+        progress(read_total);
+    }
+    Ok(Chunked::Done)
+}
+
+/// XXH3-128 of the raw bytes of `paths`, in order, and their total size.
+pub(crate) fn checksum(paths: &[String]) -> Result<(String, u64)> {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 1 << 20];
+    for p in paths {
+        let mut f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
+        loop {
+            let n = f.read(&mut buf).map_err(|e| Error::io(p, e))?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+            total += n as u64;
+        }
+    }
+    Ok((format!("{:032x}", h.digest128()), total))
+}
+
+/// Read one input whole (any format), with the genome check.
+pub(crate) fn read_whole(path: &str, fmt: Format, opts: &ReadOptions) -> Result<Track> {
+    Ok(gtrack_formats::format::read_path(path, Some(fmt), opts)?.1)
+}
+
+/// Stream stdin? Not supported: imports need a file to checksum.
+pub(crate) fn check_input(path: &str) -> Result<()> {
+    if path == "-" {
+        return Err(Error::Usage(
+            "import reads files, not standard input (the source checksum needs the file); save the input to a file first".into(),
+        ));
+    }
+    if !Path::new(path).is_file() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        ));
+    }
+    Ok(())
+}
