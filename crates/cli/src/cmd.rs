@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod info;
+pub mod store;
 pub mod transform;
 pub mod validate;
 

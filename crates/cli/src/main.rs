@@ -43,6 +43,16 @@ enum Command {
     Formats,
     /// Derive a GC-content track (function or step function) from sequences.
     GcContent(cmd::convert::GcArgs),
+    /// Import track files into a store (sorted, indexed, memory-mapped columns).
+    Import(cmd::store::ImportArgs),
+    /// List the tracks of a store.
+    Ls(cmd::store::LsArgs),
+    /// Print the elements of a stored track that overlap regions.
+    View(cmd::store::ViewArgs),
+    /// Summarise a stored track over regions (count, coverage, sum, mean, min, max).
+    Summarize(cmd::store::SummarizeArgs),
+    /// Write a stored track to a file in any writable format.
+    Export(cmd::store::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +69,11 @@ fn main() -> ExitCode {
         Command::Convert(a) => cmd::convert::run(a),
         Command::Formats => cmd::convert::formats(),
         Command::GcContent(a) => cmd::convert::gc_content(a),
+        Command::Import(a) => cmd::store::import(a),
+        Command::Ls(a) => cmd::store::ls(a),
+        Command::View(a) => cmd::store::view(a),
+        Command::Summarize(a) => cmd::store::summarize_cmd(a),
+        Command::Export(a) => cmd::store::export(a),
     };
     match r {
         Ok(code) => code,

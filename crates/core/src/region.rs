@@ -88,12 +88,23 @@ mod tests {
             Region::parse_ucsc("chr1:1,000,001-2,000,000").unwrap(),
             ("chr1".into(), 1_000_000, Some(2_000_000))
         );
-        assert_eq!(Region::parse_ucsc("chrM").unwrap(), ("chrM".into(), 0, None));
+        assert_eq!(
+            Region::parse_ucsc("chrM").unwrap(),
+            ("chrM".into(), 0, None)
+        );
         assert_eq!(
             Region::parse_ucsc("HLA-A:1-1").unwrap(),
             ("HLA-A".into(), 0, Some(1))
         );
-        for bad in ["chr1:0-10", "chr1:10-5", "chr1:a-b", "chr1:5", ":1-2", "", "a b"] {
+        for bad in [
+            "chr1:0-10",
+            "chr1:10-5",
+            "chr1:a-b",
+            "chr1:5",
+            ":1-2",
+            "",
+            "a b",
+        ] {
             assert!(Region::parse_ucsc(bad).is_err(), "{bad}");
         }
     }

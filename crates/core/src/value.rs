@@ -468,7 +468,11 @@ impl ValueColumn {
     /// A column from its flat storage and row offsets (`None` for
     /// scalars; otherwise `rows + 1` non-decreasing offsets ending at the
     /// flat length). Returns `None` when the parts do not fit together.
-    pub fn from_parts(spec: ValueSpec, data: ColumnData, offsets: Option<Vec<usize>>) -> Option<Self> {
+    pub fn from_parts(
+        spec: ValueSpec,
+        data: ColumnData,
+        offsets: Option<Vec<usize>>,
+    ) -> Option<Self> {
         let ok_type = matches!(
             (&data, spec.ty),
             (ColumnData::Number(_), ValueType::Number)
@@ -476,12 +480,18 @@ impl ValueColumn {
                 | (ColumnData::Character(_), ValueType::Character)
                 | (ColumnData::Category { .. }, ValueType::Category)
         );
-        let c = ValueColumn { spec, data, offsets };
+        let c = ValueColumn {
+            spec,
+            data,
+            offsets,
+        };
         let flat = c.flat_len();
         let ok_offsets = match (&c.offsets, spec.dim) {
             (None, Dimension::Scalar) => true,
             (Some(o), d) if d != Dimension::Scalar => {
-                o.first() == Some(&0) && o.last() == Some(&flat) && o.windows(2).all(|w| w[0] <= w[1])
+                o.first() == Some(&0)
+                    && o.last() == Some(&flat)
+                    && o.windows(2).all(|w| w[0] <= w[1])
             }
             _ => false,
         };

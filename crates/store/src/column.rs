@@ -52,7 +52,10 @@ impl ColWriter {
     /// Flush, optionally fsync, and return the manifest entry.
     pub(crate) fn finish(self, sync: bool) -> Result<FileEntry> {
         let path = self.path;
-        let f = self.out.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        let f = self
+            .out
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
         if sync {
             f.sync_all().map_err(|e| Error::io(&path, e))?;
         }

@@ -73,7 +73,12 @@ fn hint(known: &[String]) -> String {
     } else {
         format!(
             "; it holds {}{} (see `gtrack ls`)",
-            known.iter().take(8).map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
+            known
+                .iter()
+                .take(8)
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
             if known.len() > 8 { ", …" } else { "" }
         )
     }
@@ -91,7 +96,10 @@ impl Error {
     /// usage or the system (exit code 2).
     pub fn is_invalid_input(&self) -> bool {
         match self {
-            Error::Input(e) => matches!(e, gtrack_formats::Error::Format(_) | gtrack_formats::Error::Gtrack(_)),
+            Error::Input(e) => matches!(
+                e,
+                gtrack_formats::Error::Format(_) | gtrack_formats::Error::Gtrack(_)
+            ),
             Error::Corrupt { .. } | Error::UnknownSeq { .. } | Error::Region(_) => true,
             _ => false,
         }

@@ -108,7 +108,9 @@ pub(crate) fn read_chunked(
             buf.resize(want, 0);
             let mut filled = have;
             while filled < want {
-                let n = input.read(&mut buf[filled..]).map_err(|e| Error::io(path, e))?;
+                let n = input
+                    .read(&mut buf[filled..])
+                    .map_err(|e| Error::io(path, e))?;
                 if n == 0 {
                     eof = true;
                     break;

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use gtrack_core::{Dimension, EdgeSpec, OptionalColumns, TrackSchema, TrackType, ValueSpec, ValueType};
+use gtrack_core::{
+    Dimension, EdgeSpec, OptionalColumns, TrackSchema, TrackType, ValueSpec, ValueType,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -167,7 +169,11 @@ impl Manifest {
             track: self.name.clone(),
             what: format!("unknown track type `{}` in the manifest", self.track_type),
         })?;
-        let value = self.value.as_ref().map(|v| value_spec(v, path)).transpose()?;
+        let value = self
+            .value
+            .as_ref()
+            .map(|v| value_spec(v, path))
+            .transpose()?;
         let weights = self
             .edge_weights
             .as_ref()
@@ -247,6 +253,7 @@ impl Manifest {
             }
             None => return Err(corrupt("the manifest has no `version`".into())),
         }
-        serde_json::from_str(&text).map_err(|e| corrupt(format!("the manifest does not parse ({e})")))
+        serde_json::from_str(&text)
+            .map_err(|e| corrupt(format!("the manifest does not parse ({e})")))
     }
 }

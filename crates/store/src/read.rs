@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use gtrack_core::{
-    BoundingRegion, ColumnData, Dictionary, Dimension, RegionKind, SeqElements, Strand,
-    Track, TrackSchema, TrackType, ValueBuf, ValueColumn, ValueSpec, ValueType,
+    BoundingRegion, ColumnData, Dictionary, Dimension, RegionKind, SeqElements, Strand, Track,
+    TrackSchema, TrackType, ValueBuf, ValueColumn, ValueSpec, ValueType,
 };
 
 use crate::column::{cast, Mapped, MISSING_STR};
@@ -93,12 +93,16 @@ impl StoredTrack {
             return Ok(Vec::new());
         }
         let s = self.strings(&self.dir, &self.manifest.files, name, None)?;
-        let n = s.off.slice::<u64>(&self.manifest.name)?.len().saturating_sub(1);
+        let n = s
+            .off
+            .slice::<u64>(&self.manifest.name)?
+            .len()
+            .saturating_sub(1);
         (0..n)
             .map(|i| {
-                string_at(&s, i)
-                    .map(str::to_string)
-                    .ok_or_else(|| self.corrupt(s.bytes.path(), "a category is missing or not UTF-8".into()))
+                string_at(&s, i).map(str::to_string).ok_or_else(|| {
+                    self.corrupt(s.bytes.path(), "a category is missing or not UTF-8".into())
+                })
             })
             .collect()
     }
@@ -111,21 +115,47 @@ impl StoredTrack {
         }
     }
 
-    fn map(&self, dir: &Path, files: &std::collections::BTreeMap<String, crate::manifest::FileEntry>, name: &str) -> Result<Option<Mapped>> {
+    fn map(
+        &self,
+        dir: &Path,
+        files: &std::collections::BTreeMap<String, crate::manifest::FileEntry>,
+        name: &str,
+    ) -> Result<Option<Mapped>> {
         match files.get(name) {
             None => Ok(None),
-            Some(e) => Mapped::open(dir.join(name), e, self.verify == Verify::Trust, &self.manifest.name).map(Some),
+            Some(e) => Mapped::open(
+                dir.join(name),
+                e,
+                self.verify == Verify::Trust,
+                &self.manifest.name,
+            )
+            .map(Some),
         }
     }
 
-    fn need(&self, dir: &Path, files: &std::collections::BTreeMap<String, crate::manifest::FileEntry>, name: &str) -> Result<Mapped> {
-        self.map(dir, files, name)?
-            .ok_or_else(|| self.corrupt(&dir.join(MANIFEST), format!("the manifest lists no column file `{name}`")))
+    fn need(
+        &self,
+        dir: &Path,
+        files: &std::collections::BTreeMap<String, crate::manifest::FileEntry>,
+        name: &str,
+    ) -> Result<Mapped> {
+        self.map(dir, files, name)?.ok_or_else(|| {
+            self.corrupt(
+                &dir.join(MANIFEST),
+                format!("the manifest lists no column file `{name}`"),
+            )
+        })
     }
 
     /// Map a string column and check its offsets: `rows + 1` of them (when
     /// `rows` is given), non-decreasing, ending at the byte count.
-    fn strings(&self, dir: &Path, files: &std::collections::BTreeMap<String, crate::manifest::FileEntry>, name: &str, rows: Option<usize>) -> Result<Strings> {
+    fn strings(
+        &self,
+        dir: &Path,
+        files: &std::collections::BTreeMap<String, crate::manifest::FileEntry>,
+        name: &str,
+        rows: Option<usize>,
+    ) -> Result<Strings> {
         let off = self.need(dir, files, &format!("{name}.off.u64"))?;
         let bytes = self.need(dir, files, &format!("{name}.bytes"))?;
         let o = off.slice::<u64>(&self.manifest.name)?;
@@ -140,7 +170,15 @@ impl StoredTrack {
         Ok(Strings { off, bytes })
     }
 
-    fn values(&self, dir: &Path, files: &std::collections::BTreeMap<String, crate::manifest::FileEntry>, name: &str, spec: ValueSpec, rows: usize, dict: usize) -> Result<Values> {
+    fn values(
+        &self,
+        dir: &Path,
+        files: &std::collections::BTreeMap<String, crate::manifest::FileEntry>,
+        name: &str,
+        spec: ValueSpec,
+        rows: usize,
+        dict: usize,
+    ) -> Result<Values> {
         let ext = match spec.ty {
             ValueType::Number => "f64",
             ValueType::Binary => "i8",
@@ -159,7 +197,9 @@ impl StoredTrack {
         }
         let off = if spec.dim == Dimension::Scalar {
             if items != rows {
-                return Err(self.corrupt(data.path(), format!("{items} values for {rows} elements")));
+                return Err(
+                    self.corrupt(data.path(), format!("{items} values for {rows} elements"))
+                );
             }
             None
         } else {
@@ -177,7 +217,10 @@ impl StoredTrack {
         if spec.ty == ValueType::Category {
             let codes = data.slice::<u32>(&self.manifest.name)?;
             if codes.iter().any(|&c| c != u32::MAX && c as usize >= dict) {
-                return Err(self.corrupt(data.path(), "a category code is outside the dictionary".into()));
+                return Err(self.corrupt(
+                    data.path(),
+                    "a category code is outside the dictionary".into(),
+                ));
             }
         }
         Ok(Values { spec, data, off })
@@ -192,7 +235,10 @@ impl StoredTrack {
         let fixed = |m: Option<Mapped>, width: usize| -> Result<Option<Mapped>> {
             if let Some(m) = &m {
                 if m.bytes().len() != n * width {
-                    return Err(self.corrupt(m.path(), format!("{} bytes for {n} elements", m.bytes().len())));
+                    return Err(self.corrupt(
+                        m.path(),
+                        format!("{} bytes for {n} elements", m.bytes().len()),
+                    ));
                 }
             }
             Ok(m)
@@ -211,7 +257,10 @@ impl StoredTrack {
             return Err(self.corrupt(&dir, "the index column maxend.u64 is missing".into()));
         }
         if tt.is_per_base() && e.blocks.iter().map(|b| b.2).sum::<u64>() != e.count {
-            return Err(self.corrupt(&dir, "position blocks do not add up to the element count".into()));
+            return Err(self.corrupt(
+                &dir,
+                "position blocks do not add up to the element count".into(),
+            ));
         }
         if let Some(s) = &start {
             let s = s.slice::<u64>(tn)?;
@@ -237,7 +286,10 @@ impl StoredTrack {
             let o = off.slice::<u64>(tn)?;
             let targets = self.strings(&dir, f, "edges.target", None)?;
             let ne = targets.off.slice::<u64>(tn)?.len() - 1;
-            let ok = o.len() == n + 1 && o[0] == 0 && o.windows(2).all(|w| w[0] <= w[1]) && o[n] == ne as u64;
+            let ok = o.len() == n + 1
+                && o[0] == 0
+                && o.windows(2).all(|w| w[0] <= w[1])
+                && o[n] == ne as u64;
             if !ok {
                 return Err(self.corrupt(off.path(), "edge offsets are inconsistent".into()));
             }
@@ -305,7 +357,10 @@ impl StoredTrack {
             .iter()
             .find(|(n, _)| n == seqid)
             .map(|(_, l)| *l)
-            .or_else(|| self.seq_index(seqid).and_then(|i| self.manifest.seqs[i].length))
+            .or_else(|| {
+                self.seq_index(seqid)
+                    .and_then(|i| self.manifest.seqs[i].length)
+            })
     }
     /// Index of sequence `seqid` (first match, any genome).
     pub fn seq_index(&self, seqid: &str) -> Option<usize> {
@@ -326,7 +381,11 @@ impl StoredTrack {
                     seq: seqid.into(),
                     genome: g.clone(),
                     track: self.manifest.name.clone(),
-                    known: format!("{}{}", known.join(", "), if sizes.len() > 6 { ", …" } else { "" }),
+                    known: format!(
+                        "{}{}",
+                        known.join(", "),
+                        if sizes.len() > 6 { ", …" } else { "" }
+                    ),
                 });
             }
         }
@@ -336,7 +395,9 @@ impl StoredTrack {
     /// The elements of sequence `seqid` overlapping `[start, end)`.
     pub fn view(&self, seqid: &str, start: u64, end: u64) -> Result<View<'_>> {
         if end < start {
-            return Err(Error::Region(format!("{seqid}:{start}-{end}: the end is before the start")));
+            return Err(Error::Region(format!(
+                "{seqid}:{start}-{end}: the end is before the start"
+            )));
         }
         let found = self.resolve_seq(seqid)?;
         if let Some(len) = self.seq_length(seqid) {
@@ -387,7 +448,11 @@ impl StoredTrack {
             let hi = f1 + (qe - p1).min(n1);
             return Ok((lo as usize, hi as usize));
         }
-        let starts = d.start.as_ref().expect("checked on load").slice::<u64>(tn)?;
+        let starts = d
+            .start
+            .as_ref()
+            .expect("checked on load")
+            .slice::<u64>(tn)?;
         let hi = starts.partition_point(|&s| s < qe);
         let lo = if let Some(m) = &d.maxend {
             m.slice::<u64>(tn)?.partition_point(|&m| m <= qs)
@@ -397,6 +462,58 @@ impl StoredTrack {
             starts.partition_point(|&s| s < qs)
         };
         Ok((lo.min(hi), hi))
+    }
+
+    /// The elements overlapping any of `queries` (`(seqid, start, end)`,
+    /// 0-based half-open) as an in-memory track, each element once, in
+    /// stored order per sequence (sequences in order of first query).
+    /// Dense types get one bounding region per contiguous run of
+    /// elements, so the result is a valid track of the same type.
+    pub fn extract(&self, queries: &[(String, u64, u64)]) -> Result<Track> {
+        let mut rows: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (seq, s, e) in queries {
+            let v = self.view(seq, *s, *e)?;
+            let Some((si, _)) = v.seq else { continue };
+            let k = match rows.iter().position(|(x, _)| *x == si) {
+                Some(k) => k,
+                None => {
+                    rows.push((si, Vec::new()));
+                    rows.len() - 1
+                }
+            };
+            rows[k].1.extend(v.iter());
+        }
+        let mut t = Track::new(self.schema.clone());
+        t.metadata = self.manifest.metadata.clone();
+        let dense = self.schema.track_type.is_dense();
+        for (si, mut r) in rows {
+            r.sort_unstable();
+            r.dedup();
+            let d = self.seq_data(si)?;
+            let e = &self.manifest.seqs[si];
+            let part = self.gather(si, d, &mut r.into_iter())?;
+            let i = t.seq_index(e.genome.as_deref(), &e.seqid);
+            if dense {
+                let mut k = 0;
+                while k < part.len() {
+                    let mut j = k + 1;
+                    while j < part.len() && part.starts[j] == part.ends[j - 1] {
+                        j += 1;
+                    }
+                    let mut b = BoundingRegion::sequence(
+                        e.genome.clone(),
+                        e.seqid.clone(),
+                        part.starts[k],
+                        Some(part.ends[j - 1]),
+                    );
+                    b.block = Some((i, k..j));
+                    t.regions.push(b);
+                    k = j;
+                }
+            }
+            t.seqs[i] = part;
+        }
+        Ok(t)
     }
 
     /// The whole track in memory (for export).
@@ -412,7 +529,12 @@ impl StoredTrack {
         for r in &self.manifest.regions {
             let mut b = match r.kind.as_str() {
                 "genome" => BoundingRegion::genome(r.genome.clone().unwrap_or_default()),
-                _ => BoundingRegion::sequence(r.genome.clone(), r.seqid.clone().unwrap_or_default(), r.start, r.end),
+                _ => BoundingRegion::sequence(
+                    r.genome.clone(),
+                    r.seqid.clone().unwrap_or_default(),
+                    r.start,
+                    r.end,
+                ),
             };
             b.genome = r.genome.clone();
             if b.kind == RegionKind::Sequence {
@@ -421,7 +543,10 @@ impl StoredTrack {
             b.end = r.end;
             if let (Some(s), Some((first, n))) = (r.seq, r.elements) {
                 if s >= t.seqs.len() || (first + n) as usize > t.seqs[s].len() {
-                    return Err(self.corrupt(&self.dir.join(MANIFEST), "a bounding region's block is outside its sequence".into()));
+                    return Err(self.corrupt(
+                        &self.dir.join(MANIFEST),
+                        "a bounding region's block is outside its sequence".into(),
+                    ));
                 }
                 b.block = Some((s, first as usize..(first + n) as usize));
             }
@@ -431,7 +556,12 @@ impl StoredTrack {
     }
 
     /// The elements `rows` of sequence `si`, as in-memory columns.
-    pub(crate) fn gather(&self, si: usize, d: &SeqData, rows: &mut dyn Iterator<Item = usize>) -> Result<SeqElements> {
+    pub(crate) fn gather(
+        &self,
+        si: usize,
+        d: &SeqData,
+        rows: &mut dyn Iterator<Item = usize>,
+    ) -> Result<SeqElements> {
         let e = &self.manifest.seqs[si];
         let mut s = SeqElements::new(&self.schema, e.genome.clone(), e.seqid.clone());
         let rows: Vec<usize> = rows.collect();
@@ -445,7 +575,10 @@ impl StoredTrack {
         }
         if let (Some(st), Some(m)) = (&mut s.strands, &d.strand) {
             let b = m.bytes();
-            st.extend(rows.iter().map(|&i| Strand::from_symbol(&b[i..i + 1]).unwrap_or_default()));
+            st.extend(
+                rows.iter()
+                    .map(|&i| Strand::from_symbol(&b[i..i + 1]).unwrap_or_default()),
+            );
         }
         if let (Some(ids), Some(m)) = (&mut s.ids, &d.id) {
             for &i in &rows {
@@ -473,7 +606,12 @@ impl StoredTrack {
             let mut k = 0;
             for n in counts {
                 let items: Vec<(&str, Option<ValueBuf>)> = (k..k + n)
-                    .map(|j| (string_at(tg, flat[j]).unwrap_or(""), w.as_ref().map(|w| w.get(j))))
+                    .map(|j| {
+                        (
+                            string_at(tg, flat[j]).unwrap_or(""),
+                            w.as_ref().map(|w| w.get(j)),
+                        )
+                    })
                     .collect();
                 ec.push(items.iter().map(|(t, w)| (*t, w.as_ref())));
                 k += n;
@@ -505,11 +643,19 @@ impl StoredTrack {
         let data = match v.spec.ty {
             ValueType::Number => {
                 let x = v.data.slice::<f64>(tn)?;
-                ColumnData::Number(rows.iter().flat_map(|&i| x[range(i)].iter().copied()).collect())
+                ColumnData::Number(
+                    rows.iter()
+                        .flat_map(|&i| x[range(i)].iter().copied())
+                        .collect(),
+                )
             }
             ValueType::Binary => {
                 let x = v.data.slice::<i8>(tn)?;
-                ColumnData::Binary(rows.iter().flat_map(|&i| x[range(i)].iter().copied()).collect())
+                ColumnData::Binary(
+                    rows.iter()
+                        .flat_map(|&i| x[range(i)].iter().copied())
+                        .collect(),
+                )
             }
             ValueType::Character => {
                 let x = v.data.bytes();
@@ -526,13 +672,20 @@ impl StoredTrack {
                     d.intern(w);
                 }
                 ColumnData::Category {
-                    codes: rows.iter().flat_map(|&i| x[range(i)].iter().copied()).collect(),
+                    codes: rows
+                        .iter()
+                        .flat_map(|&i| x[range(i)].iter().copied())
+                        .collect(),
                     dict: d,
                 }
             }
         };
-        ValueColumn::from_parts(v.spec, data, new_offsets)
-            .ok_or_else(|| self.corrupt(v.data.path(), "the value column does not fit its offsets or dictionary".into()))
+        ValueColumn::from_parts(v.spec, data, new_offsets).ok_or_else(|| {
+            self.corrupt(
+                v.data.path(),
+                "the value column does not fit its offsets or dictionary".into(),
+            )
+        })
     }
 }
 
@@ -614,7 +767,11 @@ impl<'a> View<'a> {
         self.hi == self.lo
     }
     fn reader(&self) -> Option<ElementReader<'a>> {
-        self.seq.map(|(si, d)| ElementReader { t: self.track, si, d })
+        self.seq.map(|(si, d)| ElementReader {
+            t: self.track,
+            si,
+            d,
+        })
     }
     /// Start of row `i` (absolute, 0-based).
     pub fn start(&self, i: usize) -> u64 {
@@ -668,7 +825,9 @@ impl<'a> View<'a> {
         }
         match v.spec.ty {
             ValueType::Number => Some(cast::<f64>(v.data.bytes())[i]).filter(|x| !x.is_nan()),
-            ValueType::Binary => Some(v.data.bytes()[i] as i8).filter(|&b| b >= 0).map(f64::from),
+            ValueType::Binary => Some(v.data.bytes()[i] as i8)
+                .filter(|&b| b >= 0)
+                .map(f64::from),
             _ => None,
         }
     }

@@ -46,6 +46,8 @@ pub struct ImportOptions {
     pub sync: bool,
     /// Import even when the source is unchanged since the last import.
     pub force: bool,
+    /// Worker threads for parsing, sorting and writing (default: all cores).
+    pub threads: Option<usize>,
 }
 
 impl Default for ImportOptions {
@@ -57,6 +59,7 @@ impl Default for ImportOptions {
             memory: None,
             sync: true,
             force: false,
+            threads: None,
         }
     }
 }
@@ -217,7 +220,10 @@ impl Store {
             return Err(Error::NoTrack {
                 store: self.root.clone(),
                 name: name.into(),
-                known: self.list().map(|l| l.into_iter().map(|m| m.name).collect()).unwrap_or_default(),
+                known: self
+                    .list()
+                    .map(|l| l.into_iter().map(|m| m.name).collect())
+                    .unwrap_or_default(),
             });
         }
         let t = StoredTrack::open(&dir, verify)?;
@@ -263,12 +269,17 @@ impl Store {
                 Err(e) => return Err(Error::io(&d, e)),
             }
         }
-        Err(Error::Usage(format!("cannot create a temporary directory in {}", tmp.display())))
+        Err(Error::Usage(format!(
+            "cannot create a temporary directory in {}",
+            tmp.display()
+        )))
     }
 
     /// Remove temporary directories left by processes that no longer run.
     fn clean_stale(&self, tmp: &Path) {
-        let Ok(rd) = std::fs::read_dir(tmp) else { return };
+        let Ok(rd) = std::fs::read_dir(tmp) else {
+            return;
+        };
         for ent in rd.flatten() {
             let name = ent.file_name().to_string_lossy().into_owned();
             let pid = name.split('-').nth(1).and_then(|p| p.parse::<u32>().ok());
@@ -296,7 +307,25 @@ impl Store {
         &self,
         inputs: &[String],
         opts: &ImportOptions,
-        progress: &mut dyn FnMut(u64, u64),
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<Imported> {
+        match opts.threads {
+            Some(n) => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build()
+                    .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
+                pool.install(|| self.import_now(inputs, opts, progress))
+            }
+            None => self.import_now(inputs, opts, progress),
+        }
+    }
+
+    fn import_now(
+        &self,
+        inputs: &[String],
+        opts: &ImportOptions,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<Imported> {
         let first = inputs
             .first()
@@ -315,7 +344,9 @@ impl Store {
             options.push("expand-blocks".to_string());
         }
         let genome = opts.read.genome.as_ref();
+        let t0 = std::time::Instant::now();
         let (checksum, total) = import::checksum(inputs)?;
+        timing("checksum", t0);
         let source = Source {
             files: inputs.to_vec(),
             bytes: total,
@@ -336,7 +367,9 @@ impl Store {
             }
         }
         let work = self.tmp_dir("import")?;
-        let result = self.import_into(&work, inputs, &formats, &name, source, opts, total, progress);
+        let result = self.import_into(
+            &work, inputs, &formats, &name, source, opts, total, progress,
+        );
         match result {
             Ok(m) => {
                 let track_dir = work.join("track");
@@ -379,9 +412,10 @@ impl Store {
         source: Source,
         opts: &ImportOptions,
         total: u64,
-        progress: &mut dyn FnMut(u64, u64),
+        progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<Manifest> {
         let genome: Option<&Genome> = opts.read.genome.as_ref();
+        let t_read = std::time::Instant::now();
         let mut acc = Accumulator::new(work, opts.memory);
         let mut done_before = 0u64;
         let mut sequential = false;
@@ -426,19 +460,26 @@ impl Store {
             }
             break;
         }
+        timing("read", t_read);
         let info = WriteInfo {
             name,
             source,
             genome,
             sync: opts.sync,
         };
+        let t_write = std::time::Instant::now();
         let out = work.join("track");
         std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
         let m = acc.finish(&out, info)?;
-        std::fs::write(out.join(MANIFEST), serde_json::to_string_pretty(&m).expect("manifest serialises"))
-            .map_err(|e| Error::io(out.join(MANIFEST), e))?;
+        timing("write", t_write);
+        std::fs::write(
+            out.join(MANIFEST),
+            serde_json::to_string_pretty(&m).expect("manifest serialises"),
+        )
+        .map_err(|e| Error::io(out.join(MANIFEST), e))?;
         if opts.sync {
-            let f = std::fs::File::open(out.join(MANIFEST)).map_err(|e| Error::io(out.join(MANIFEST), e))?;
+            let f = std::fs::File::open(out.join(MANIFEST))
+                .map_err(|e| Error::io(out.join(MANIFEST), e))?;
             f.sync_all().map_err(|e| Error::io(out.join(MANIFEST), e))?;
             for e in &m.seqs {
                 sync_dir(&out.join(&e.dir))?;
@@ -524,7 +565,9 @@ impl<'a> Accumulator<'a> {
 
     /// Write the pending elements as a sorted run.
     fn spill(&mut self) -> Result<()> {
-        let Some(p) = self.pending.take() else { return Ok(()) };
+        let Some(p) = self.pending.take() else {
+            return Ok(());
+        };
         self.pending_bytes = 0;
         let dir = self.work.join(format!("run{}", self.runs.len()));
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -542,8 +585,11 @@ impl<'a> Accumulator<'a> {
         };
         let m = write_track(&dir, &p, info)?;
         drop(p);
-        std::fs::write(dir.join(MANIFEST), serde_json::to_string(&m).expect("manifest serialises"))
-            .map_err(|e| Error::io(dir.join(MANIFEST), e))?;
+        std::fs::write(
+            dir.join(MANIFEST),
+            serde_json::to_string(&m).expect("manifest serialises"),
+        )
+        .map_err(|e| Error::io(dir.join(MANIFEST), e))?;
         self.runs.push(StoredTrack::open(&dir, Verify::Trust)?);
         Ok(())
     }
@@ -553,14 +599,20 @@ impl<'a> Accumulator<'a> {
             return Err(Error::Usage("the inputs hold no track".into()));
         };
         if self.runs.is_empty() {
-            let mut t = self.pending.take().unwrap_or_else(|| Track::new(sk.schema.clone()));
+            let mut t = self
+                .pending
+                .take()
+                .unwrap_or_else(|| Track::new(sk.schema.clone()));
             // Pending holds every sequence in skeleton order.
             let mut ordered = Track::new(sk.schema.clone());
             ordered.metadata = sk.metadata.clone();
             ordered.regions = sk.regions.clone();
             for s in &sk.seqs {
                 let i = t.seq_index(s.genome.as_deref(), &s.seqid);
-                let e = std::mem::replace(&mut t.seqs[i], gtrack_core::SeqElements::new(&sk.schema, None, String::new()));
+                let e = std::mem::replace(
+                    &mut t.seqs[i],
+                    gtrack_core::SeqElements::new(&sk.schema, None, String::new()),
+                );
                 let j = ordered.seq_index(s.genome.as_deref(), &s.seqid);
                 ordered.seqs[j] = e;
             }
@@ -570,6 +622,13 @@ impl<'a> Accumulator<'a> {
         }
         self.spill()?;
         write_from_runs(out, &self.runs, &sk, info)
+    }
+}
+
+/// Phase timings on stderr when `GTRACK_TIMING` is set (for benchmarks).
+fn timing(what: &str, since: std::time::Instant) {
+    if std::env::var_os("GTRACK_TIMING").is_some() {
+        eprintln!("timing: {what}: {:.3} s", since.elapsed().as_secs_f64());
     }
 }
 

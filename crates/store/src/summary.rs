@@ -25,7 +25,14 @@ pub enum Stat {
 
 impl Stat {
     /// All statistics.
-    pub const ALL: [Stat; 6] = [Stat::Count, Stat::Coverage, Stat::Sum, Stat::Mean, Stat::Min, Stat::Max];
+    pub const ALL: [Stat; 6] = [
+        Stat::Count,
+        Stat::Coverage,
+        Stat::Sum,
+        Stat::Mean,
+        Stat::Min,
+        Stat::Max,
+    ];
     /// Name as used on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -55,7 +62,11 @@ impl FromStr for Stat {
         Stat::ALL
             .into_iter()
             .find(|x| x.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("`{s}` is not a statistic (expected count, coverage, sum, mean, min or max)"))
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` is not a statistic (expected count, coverage, sum, mean, min or max)"
+                )
+            })
     }
 }
 

@@ -68,23 +68,35 @@ fn write_strings(
     sync: bool,
     files: &mut BTreeMap<String, FileEntry>,
 ) -> Result<()> {
+    // Gathered in blocks: one write and one hash update per block.
+    const BLOCK: usize = 1 << 16;
     let mut off = ColWriter::create(dir.join(format!("{name}.off.u64")))?;
     let mut bytes = ColWriter::create(dir.join(format!("{name}.bytes")))?;
     let mut pos = 0u64;
-    off.put1(pos)?;
+    let mut obuf: Vec<u64> = Vec::with_capacity(BLOCK);
+    let mut bbuf: Vec<u8> = Vec::with_capacity(BLOCK * 16);
+    obuf.push(pos);
     for i in rows {
         match col.get(i) {
             Some(s) => {
-                bytes.put(s.as_bytes())?;
+                bbuf.extend_from_slice(s.as_bytes());
                 pos += s.len() as u64;
             }
             None => {
-                bytes.put1(MISSING_STR)?;
+                bbuf.push(MISSING_STR);
                 pos += 1;
             }
         }
-        off.put1(pos)?;
+        obuf.push(pos);
+        if obuf.len() >= BLOCK {
+            off.put(&obuf)?;
+            bytes.put(&bbuf)?;
+            obuf.clear();
+            bbuf.clear();
+        }
     }
+    off.put(&obuf)?;
+    bytes.put(&bbuf)?;
     files.insert(format!("{name}.off.u64"), off.finish(sync)?);
     files.insert(format!("{name}.bytes"), bytes.finish(sync)?);
     Ok(())
@@ -116,8 +128,13 @@ fn write_values(
     let (ext, entry) = match col.data() {
         ColumnData::Number(v) => {
             let mut w = ColWriter::create(dir.join(format!("{name}.f64")))?;
-            for &i in rows {
-                w.put(&v[flat(i)])?;
+            if scalar {
+                let g: Vec<f64> = rows.iter().map(|&i| v[i]).collect();
+                w.put(&g)?;
+            } else {
+                for &i in rows {
+                    w.put(&v[flat(i)])?;
+                }
             }
             ("f64", w.finish(sync)?)
         }
@@ -155,7 +172,13 @@ fn write_values(
     Ok(())
 }
 
-fn write_dict(dir: &Path, name: &str, words: &[String], sync: bool, files: &mut BTreeMap<String, FileEntry>) -> Result<()> {
+fn write_dict(
+    dir: &Path,
+    name: &str,
+    words: &[String],
+    sync: bool,
+    files: &mut BTreeMap<String, FileEntry>,
+) -> Result<()> {
     let col: StringColumn = words.iter().map(|w| Some(w.as_str())).collect();
     write_strings(dir, name, &col, &mut (0..words.len()), sync, files)
 }
@@ -226,12 +249,21 @@ fn write_seq(
                 cur_end = cur_end.max(e);
             }
         }
-        files.insert("start.u64".into(), write_slice(dir.join("start.u64"), &starts, sync)?);
+        files.insert(
+            "start.u64".into(),
+            write_slice(dir.join("start.u64"), &starts, sync)?,
+        );
         if !points {
-            files.insert("end.u64".into(), write_slice(dir.join("end.u64"), &ends, sync)?);
+            files.insert(
+                "end.u64".into(),
+                write_slice(dir.join("end.u64"), &ends, sync)?,
+            );
         }
         if !ends_sorted {
-            files.insert("maxend.u64".into(), write_slice(dir.join("maxend.u64"), &maxend, sync)?);
+            files.insert(
+                "maxend.u64".into(),
+                write_slice(dir.join("maxend.u64"), &maxend, sync)?,
+            );
         }
         if points {
             ends_sorted = true;
@@ -241,17 +273,24 @@ fn write_seq(
         write_values(dir, "value", v, rows, value_map, sync, &mut files)?;
     }
     if let Some(st) = &s.strands {
-        let b: Vec<u8> = rows
-            .iter()
-            .map(|&i| st[i].symbol() as u8)
-            .collect();
-        files.insert("strand.u8".into(), write_slice(dir.join("strand.u8"), &b, sync)?);
+        let b: Vec<u8> = rows.iter().map(|&i| st[i].symbol() as u8).collect();
+        files.insert(
+            "strand.u8".into(),
+            write_slice(dir.join("strand.u8"), &b, sync)?,
+        );
     }
     if let Some(ids) = &s.ids {
         write_strings(dir, "id", ids, &mut rows.iter().copied(), sync, &mut files)?;
     }
     for (n, x) in s.extras.iter().enumerate() {
-        write_strings(dir, &format!("x{n}"), x, &mut rows.iter().copied(), sync, &mut files)?;
+        write_strings(
+            dir,
+            &format!("x{n}"),
+            x,
+            &mut rows.iter().copied(),
+            sync,
+            &mut files,
+        )?;
     }
     if let Some(e) = &s.edges {
         let mut off = Vec::with_capacity(rows.len() + 1);
@@ -261,9 +300,19 @@ fn write_seq(
             flat.extend(e.range(i));
             off.push(flat.len() as u64);
         }
-        files.insert("edges.off.u64".into(), write_slice(dir.join("edges.off.u64"), &off, sync)?);
+        files.insert(
+            "edges.off.u64".into(),
+            write_slice(dir.join("edges.off.u64"), &off, sync)?,
+        );
         let targets: StringColumn = (0..e.edge_count()).map(|k| Some(e.target(k))).collect();
-        write_strings(dir, "edges.target", &targets, &mut flat.iter().copied(), sync, &mut files)?;
+        write_strings(
+            dir,
+            "edges.target",
+            &targets,
+            &mut flat.iter().copied(),
+            sync,
+            &mut files,
+        )?;
         if let Some(w) = e.weights() {
             write_values(dir, "weight", w, &flat, weight_map, sync, &mut files)?;
         }
@@ -283,7 +332,12 @@ fn write_seq(
                 if per_base {
                     starts.last().map_or(0, |p| p + 1)
                 } else {
-                    ends.iter().copied().zip(starts.iter().map(|s| s + 1)).map(|(a, b)| a.max(b)).max().unwrap_or(0)
+                    ends.iter()
+                        .copied()
+                        .zip(starts.iter().map(|s| s + 1))
+                        .map(|(a, b)| a.max(b))
+                        .max()
+                        .unwrap_or(0)
                 },
             )
         }),
@@ -310,7 +364,12 @@ pub(crate) fn write_track(dir: &Path, track: &Track, info: WriteInfo<'_>) -> Res
     let per_base = tt.is_per_base();
     let points = !tt.has_lengths() && !tt.is_dense();
     let vdicts = unify(track.seqs.iter().map(|s| s.values.as_ref()));
-    let wdicts = unify(track.seqs.iter().map(|s| s.edges.as_ref().and_then(|e| e.weights())));
+    let wdicts = unify(
+        track
+            .seqs
+            .iter()
+            .map(|s| s.edges.as_ref().and_then(|e| e.weights())),
+    );
     let entries: Vec<SeqEntry> = track
         .seqs
         .par_iter()
@@ -318,7 +377,16 @@ pub(crate) fn write_track(dir: &Path, track: &Track, info: WriteInfo<'_>) -> Res
         .map(|(i, s)| {
             let vm = vdicts.as_ref().map_or(&[][..], |d| &d.maps[i][..]);
             let wm = wdicts.as_ref().map_or(&[][..], |d| &d.maps[i][..]);
-            let mut e = write_seq(&dir.join(seqdir(i)), s, per_base, points, vm, wm, info.sync, info.name)?;
+            let mut e = write_seq(
+                &dir.join(seqdir(i)),
+                s,
+                per_base,
+                points,
+                vm,
+                wm,
+                info.sync,
+                info.name,
+            )?;
             e.dir = seqdir(i);
             Ok(e)
         })
@@ -373,12 +441,23 @@ pub(crate) fn write_from_runs(
         };
         let vm = map_of(merged.values.as_ref(), &mut vdict);
         let wm = map_of(merged.edges.as_ref().and_then(|e| e.weights()), &mut wdict);
-        let mut e = write_seq(&dir.join(seqdir(i)), &merged, per_base, points, &vm, &wm, info.sync, info.name)?;
+        let mut e = write_seq(
+            &dir.join(seqdir(i)),
+            &merged,
+            per_base,
+            points,
+            &vm,
+            &wm,
+            info.sync,
+            info.name,
+        )?;
         e.dir = seqdir(i);
         entries.push(e);
     }
     let mut files = BTreeMap::new();
-    let cat = |v: Option<gtrack_core::ValueSpec>| v.is_some_and(|v| v.ty == gtrack_core::ValueType::Category);
+    let cat = |v: Option<gtrack_core::ValueSpec>| {
+        v.is_some_and(|v| v.ty == gtrack_core::ValueType::Category)
+    };
     if cat(skeleton.schema.value) {
         write_dict(dir, "value.dict", vdict.words(), info.sync, &mut files)?;
     }
@@ -390,7 +469,12 @@ pub(crate) fn write_from_runs(
 
 /// The manifest for `track`'s schema, regions and metadata with the
 /// written sequences `entries` (in `track.seqs` order).
-fn manifest(track: &Track, mut entries: Vec<SeqEntry>, files: BTreeMap<String, FileEntry>, info: WriteInfo<'_>) -> Manifest {
+fn manifest(
+    track: &Track,
+    mut entries: Vec<SeqEntry>,
+    files: BTreeMap<String, FileEntry>,
+    info: WriteInfo<'_>,
+) -> Manifest {
     let schema = &track.schema;
     let tt = schema.track_type;
     for e in &mut entries {
@@ -429,7 +513,10 @@ fn manifest(track: &Track, mut entries: Vec<SeqEntry>, files: BTreeMap<String, F
             start: r.start,
             end: r.end,
             seq: r.block.as_ref().map(|(s, _)| *s),
-            elements: r.block.as_ref().map(|_| (firsts[k], r.element_count() as u64)),
+            elements: r
+                .block
+                .as_ref()
+                .map(|_| (firsts[k], r.element_count() as u64)),
         })
         .collect();
     Manifest {

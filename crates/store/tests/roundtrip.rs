@@ -18,7 +18,8 @@ fn every_valid_fixture_round_trips_through_the_store() {
     let mut n = 0;
     for (k, path) in common::valid_fixtures().iter().enumerate() {
         let p = path.to_string_lossy().into_owned();
-        let (_, src) = format::read_path(&p, Some(Format::Gtrack), &ReadOptions::default()).unwrap();
+        let (_, src) =
+            format::read_path(&p, Some(Format::Gtrack), &ReadOptions::default()).unwrap();
         let name = format!("fixtures/{k}");
         let opts = ImportOptions {
             name: Some(name.clone()),
@@ -42,7 +43,10 @@ fn every_valid_fixture_round_trips_through_the_store() {
         common::assert_same_sorted(&src, &got, &path.display().to_string());
         // The exported track is writable as GTrack and reads back equal.
         let text = gtrack_formats::gtrack::write_string(&got, &Default::default());
-        let back = gtrack_formats::gtrack::read_str(&text, "exported").map_err(|d| format!("{d:?}")).unwrap().track;
+        let back = gtrack_formats::gtrack::read_str(&text, "exported")
+            .map_err(|d| format!("{d:?}"))
+            .unwrap()
+            .track;
         common::assert_same_sorted(&got, &back, &format!("{} (GTrack re-read)", path.display()));
         types.insert(src.track_type());
         n += 1;

@@ -11,9 +11,16 @@ use super::GenomeArgs;
 /// Arguments of `info`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A track file in any format gtrack reads (`-` = stdin).
+    /// A track file in any format gtrack reads (`-` = stdin), or with
+    /// --store the name of a stored track.
     #[arg(value_name = "FILE")]
     file: String,
+    /// Describe the stored track FILE of this store instead of a file.
+    #[arg(long, value_name = "DIR")]
+    store: Option<String>,
+    /// With --store: do not verify checksums.
+    #[arg(long, requires = "store")]
+    trust: bool,
     /// Input format (default: from the name, else the content).
     #[arg(long, value_name = "FORMAT")]
     from: Option<gtrack_formats::Format>,
@@ -65,6 +72,9 @@ struct Info {
 
 /// Run `info`.
 pub fn run(a: Args) -> Result<ExitCode> {
+    if let Some(store) = &a.store {
+        return super::store::info(store, &a.file, a.json, a.trust);
+    }
     let fmt = match gtrack_formats::format::resolve(&a.file, a.from) {
         Ok(f) => f,
         Err(e) => return Ok(super::convert::fail(&e)),

@@ -114,6 +114,8 @@ struct State<'a> {
     ncols: usize,
     first_line: u64,
     cur_seqid: String,
+    /// Sequences seen so far (for the fast path on unsorted input).
+    seen: std::collections::HashMap<String, usize>,
     cur_seq: usize,
     cur_len: Option<u64>,
     have_seq: bool,
@@ -147,8 +149,21 @@ impl State<'_> {
         ) else {
             return false;
         };
-        if start > end || !self.have_seq || text[f[0].0..f[0].1] != self.cur_seqid[..] {
+        if start > end {
             return false;
+        }
+        let seqid = &text[f[0].0..f[0].1];
+        if !self.have_seq || seqid != self.cur_seqid {
+            // Unsorted input switches sequence often: find a sequence seen
+            // before without allocating; new ones take the general path.
+            match self.seen.get(seqid) {
+                Some(&i) => {
+                    self.cur_seq = i;
+                    self.cur_seqid.clear();
+                    self.cur_seqid.push_str(seqid);
+                }
+                None => return false,
+            }
         }
         let mut value = f64::NAN;
         let mut has_value = false;
@@ -266,6 +281,9 @@ impl State<'_> {
                 }
             }
             self.cur_seq = self.track.seq_index(None, seqid);
+            if !self.seen.contains_key(seqid) {
+                self.seen.insert(seqid.to_string(), self.cur_seq);
+            }
             self.cur_seqid.clear();
             self.cur_seqid.push_str(seqid);
             self.have_seq = true;
@@ -791,6 +809,7 @@ pub(crate) fn read<R: BufRead>(
                     ncols: n,
                     first_line: ln,
                     cur_seqid: String::new(),
+                    seen: std::collections::HashMap::new(),
                     cur_seq: 0,
                     cur_len: None,
                     have_seq: false,

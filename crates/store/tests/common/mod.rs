@@ -24,10 +24,18 @@ pub fn valid_fixtures() -> Vec<PathBuf> {
 
 /// One element as text (position, value, strand, id, edges, extras).
 pub fn row(s: &SeqElements, i: usize) -> String {
-    let v = s.values.as_ref().map(|v| format!("{:?}", v.get(i))).unwrap_or_default();
+    let v = s
+        .values
+        .as_ref()
+        .map(|v| format!("{:?}", v.get(i)))
+        .unwrap_or_default();
     let v = v.replace("NaN", "nan");
     let st = s.strands.as_ref().map(|x| x[i].symbol()).unwrap_or(' ');
-    let id = s.ids.as_ref().map(|x| format!("{:?}", x.get(i))).unwrap_or_default();
+    let id = s
+        .ids
+        .as_ref()
+        .map(|x| format!("{:?}", x.get(i)))
+        .unwrap_or_default();
     let e = s
         .edges
         .as_ref()
@@ -37,7 +45,9 @@ pub fn row(s: &SeqElements, i: usize) -> String {
                     format!(
                         "{}={}",
                         e.target(k),
-                        e.weights().map(|w| format!("{:?}", w.get(k))).unwrap_or_default()
+                        e.weights()
+                            .map(|w| format!("{:?}", w.get(k)))
+                            .unwrap_or_default()
                     )
                 })
                 .collect::<Vec<_>>()
@@ -45,7 +55,10 @@ pub fn row(s: &SeqElements, i: usize) -> String {
         })
         .unwrap_or_default();
     let x: Vec<String> = s.extras.iter().map(|c| format!("{:?}", c.get(i))).collect();
-    format!("{}-{} v={v} s={st} id={id} e={e} x={x:?}", s.starts[i], s.ends[i])
+    format!(
+        "{}-{} v={v} s={st} id={id} e={e} x={x:?}",
+        s.starts[i], s.ends[i]
+    )
 }
 
 /// Rows of a sequence in stable (start, end) order.
@@ -62,7 +75,10 @@ pub fn assert_same_sorted(src: &Track, got: &Track, what: &str) {
     assert_eq!(src.schema, got.schema, "{what}: schema");
     assert_eq!(src.metadata, got.metadata, "{what}: metadata");
     let keys = |t: &Track| -> Vec<(Option<String>, String)> {
-        t.seqs.iter().map(|s| (s.genome.clone(), s.seqid.clone())).collect()
+        t.seqs
+            .iter()
+            .map(|s| (s.genome.clone(), s.seqid.clone()))
+            .collect()
     };
     assert_eq!(keys(src), keys(got), "{what}: sequences");
     for (a, b) in src.seqs.iter().zip(&got.seqs) {
@@ -97,7 +113,11 @@ pub fn import(dir: &Path, path: &Path, name: &str, opts: ImportOptions) -> (Stor
         ..opts
     };
     let m = store
-        .import(&[path.to_string_lossy().into_owned()], &opts, &mut |_, _| {})
+        .import(
+            &[path.to_string_lossy().into_owned()],
+            &opts,
+            &mut |_, _| {},
+        )
         .unwrap_or_else(|e| panic!("import {}: {e}", path.display()));
     (store, m)
 }
