@@ -1,7 +1,9 @@
 //! Subcommands.
 
 pub mod convert;
+pub mod fairtracks;
 pub mod info;
+pub mod search;
 pub mod transform;
 pub mod validate;
 

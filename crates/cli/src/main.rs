@@ -43,6 +43,12 @@ enum Command {
     Formats,
     /// Derive a GC-content track (function or step function) from sequences.
     GcContent(cmd::convert::GcArgs),
+    /// FAIRtracks v1.0.2 JSON: validate offline, convert to GSuite.
+    Fairtracks(cmd::fairtracks::Args),
+    /// Build the local search index from FAIRtracks, GSuite and other sources.
+    Index(cmd::search::IndexArgs),
+    /// Search the local index with a typed query (`species:9606 assay:ChIP-seq …`).
+    Search(cmd::search::SearchArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +65,9 @@ fn main() -> ExitCode {
         Command::Convert(a) => cmd::convert::run(a),
         Command::Formats => cmd::convert::formats(),
         Command::GcContent(a) => cmd::convert::gc_content(a),
+        Command::Fairtracks(a) => cmd::fairtracks::run(a),
+        Command::Index(a) => cmd::search::index(a),
+        Command::Search(a) => cmd::search::search(a),
     };
     match r {
         Ok(code) => code,
