@@ -1,8 +1,10 @@
 //! Subcommands.
 
 pub mod convert;
+pub mod fairtracks;
 pub mod info;
 pub mod store;
+pub mod search;
 pub mod transform;
 pub mod validate;
 

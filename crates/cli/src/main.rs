@@ -53,6 +53,12 @@ enum Command {
     Summarize(cmd::store::SummarizeArgs),
     /// Write a stored track to a file in any writable format.
     Export(cmd::store::ExportArgs),
+    /// FAIRtracks v1.0.2 JSON: validate offline, convert to GSuite.
+    Fairtracks(cmd::fairtracks::Args),
+    /// Build the local search index from FAIRtracks, GSuite and other sources.
+    Index(cmd::search::IndexArgs),
+    /// Search the local index with a typed query (`species:9606 assay:ChIP-seq …`).
+    Search(cmd::search::SearchArgs),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +80,9 @@ fn main() -> ExitCode {
         Command::View(a) => cmd::store::view(a),
         Command::Summarize(a) => cmd::store::summarize_cmd(a),
         Command::Export(a) => cmd::store::export(a),
+        Command::Fairtracks(a) => cmd::fairtracks::run(a),
+        Command::Index(a) => cmd::search::index(a),
+        Command::Search(a) => cmd::search::search(a),
     };
     match r {
         Ok(code) => code,
