@@ -471,7 +471,7 @@ pub enum GSuiteError {
 
 /// Write `bytes` to `path` atomically: a temporary file in the target
 /// directory, then a rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), GSuiteError> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), GSuiteError> {
     use std::io::Write as _;
     let err = |source| GSuiteError::Write {
         path: path.display().to_string(),
