@@ -1,6 +1,7 @@
 //! Subcommands.
 
 pub mod convert;
+pub mod fetch;
 pub mod gsuite;
 pub mod info;
 pub mod transform;

@@ -45,6 +45,8 @@ enum Command {
     GcContent(cmd::convert::GcArgs),
     /// GSuite 0.9 collections of tracks: validate, info, convert.
     Gsuite(cmd::gsuite::Args),
+    /// Download the remote tracks of a GSuite into a verified cache.
+    Fetch(cmd::fetch::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Formats => cmd::convert::formats(),
         Command::GcContent(a) => cmd::convert::gc_content(a),
         Command::Gsuite(a) => cmd::gsuite::run(a),
+        Command::Fetch(a) => cmd::fetch::run(a),
     };
     match r {
         Ok(code) => code,
