@@ -1,5 +1,6 @@
 //! Subcommands.
 
+pub mod collections;
 pub mod convert;
 pub mod fetch;
 pub mod gsuite;

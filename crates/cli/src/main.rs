@@ -47,6 +47,8 @@ enum Command {
     Gsuite(cmd::gsuite::Args),
     /// Download the remote tracks of a GSuite into a verified cache.
     Fetch(cmd::fetch::Args),
+    /// The catalogue of public track collections: list, show, search.
+    Collections(cmd::collections::Args),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Command::GcContent(a) => cmd::convert::gc_content(a),
         Command::Gsuite(a) => cmd::gsuite::run(a),
         Command::Fetch(a) => cmd::fetch::run(a),
+        Command::Collections(a) => cmd::collections::run(a),
     };
     match r {
         Ok(code) => code,
