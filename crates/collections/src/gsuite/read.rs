@@ -539,19 +539,18 @@ pub fn parse_str(
                             );
                         }
                     }
-                    "track_type" => {
+                    "track_type"
                         if !v.trim().eq_ignore_ascii_case("unknown")
-                            && parse_track_type(&v).is_none()
-                        {
-                            d(
-                                n,
-                                "gsuite-track-type-value",
-                                format!(
-                                    "track_type `{v}`; allowed: unknown or one of the 15 names ({})",
-                                    gtrack_core::TrackType::ALL.map(|t| t.name()).join(", ")
-                                ),
-                            );
-                        }
+                            && parse_track_type(&v).is_none() =>
+                    {
+                        d(
+                            n,
+                            "gsuite-track-type-value",
+                            format!(
+                                "track_type `{v}`; allowed: unknown or one of the 15 names ({})",
+                                gtrack_core::TrackType::ALL.map(|t| t.name()).join(", ")
+                            ),
+                        );
                     }
                     "genome" => {
                         if v.trim().eq_ignore_ascii_case("multiple") {
