@@ -31,7 +31,7 @@ enum Sub {
     },
     /// Find collections whose metadata contain every word of TEXT.
     Search {
-        /// Words, e.g. `mouse methylation` or a taxon id `10090`.
+        /// Words, e.g. `musculus methylation` or a taxon id `10090`.
         #[arg(value_name = "TEXT", required = true)]
         text: Vec<String>,
         /// Print JSON.
