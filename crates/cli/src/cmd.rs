@@ -1,7 +1,10 @@
 //! Subcommands.
 
+pub mod collections;
 pub mod convert;
 pub mod fairtracks;
+pub mod fetch;
+pub mod gsuite;
 pub mod info;
 pub mod store;
 pub mod search;

@@ -59,6 +59,12 @@ enum Command {
     Index(cmd::search::IndexArgs),
     /// Search the local index with a typed query (`species:9606 assay:ChIP-seq …`).
     Search(cmd::search::SearchArgs),
+    /// GSuite 0.9 collections of tracks: validate, info, convert.
+    Gsuite(cmd::gsuite::Args),
+    /// Download the remote tracks of a GSuite into a verified cache.
+    Fetch(cmd::fetch::Args),
+    /// The catalogue of public track collections: list, show, search.
+    Collections(cmd::collections::Args),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +89,9 @@ fn main() -> ExitCode {
         Command::Fairtracks(a) => cmd::fairtracks::run(a),
         Command::Index(a) => cmd::search::index(a),
         Command::Search(a) => cmd::search::search(a),
+        Command::Gsuite(a) => cmd::gsuite::run(a),
+        Command::Fetch(a) => cmd::fetch::run(a),
+        Command::Collections(a) => cmd::collections::run(a),
     };
     match r {
         Ok(code) => code,
