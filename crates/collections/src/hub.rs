@@ -116,42 +116,186 @@ const fn rule(id: &'static str, severity: Severity, summary: &'static str) -> Ru
 
 /// Every rule the hub reader and checker apply.
 pub const RULES: &[Rule] = &[
-    rule("hub-file-unreadable", Severity::Error, "a hub, genomes, trackDb, include or metadata file cannot be read"),
-    rule("hub-url-invalid", Severity::Error, "a path or URL cannot be resolved against the file it appears in"),
-    rule("hub-include-cycle", Severity::Error, "an `include` chain comes back to a file it is already reading"),
-    rule("hub-continuation-eof", Severity::Warning, "the last line ends in `\\` with nothing to continue"),
-    rule("hub-duplicate-setting", Severity::Warning, "a stanza sets the same key twice with different values"),
-    rule("hub-required-setting", Severity::Error, "a required setting is missing (hub, genome or track stanza)"),
-    rule("hub-hub-name", Severity::Warning, "the `hub` name contains whitespace"),
-    rule("hub-description-missing", Severity::Warning, "hub.txt has no `descriptionUrl`"),
-    rule("hub-one-file", Severity::Error, "a `useOneFile on` hub has more than one genome, or also a genomesFile"),
-    rule("hub-genome-duplicate", Severity::Error, "a genome is declared twice"),
-    rule("hub-stanza-unexpected", Severity::Error, "a stanza lacks the key that names it (`genome` / `track`)"),
-    rule("hub-label-length", Severity::Warning, "shortLabel longer than 17 or longLabel longer than 76 characters"),
-    rule("hub-track-name", Severity::Error, "a track name has characters outside [A-Za-z0-9_-] (a `.` is a warning)"),
-    rule("hub-track-duplicate", Severity::Error, "two tracks of one genome have the same name"),
-    rule("hub-type-unknown", Severity::Error, "`type` is not a track hub type (warning on containers)"),
-    rule("hub-type-syntax", Severity::Error, "a `type` line is malformed (e.g. `bigBed 6+`, `bigBed 6 %`, `bigWig a b`)"),
-    rule("hub-parent-missing", Severity::Error, "`parent` names a track that does not exist"),
-    rule("hub-parent-self", Severity::Error, "a track lists itself as its own parent"),
-    rule("hub-parent-cycle", Severity::Error, "following `parent` links comes back to the same track"),
-    rule("hub-parent-not-container", Severity::Warning, "`parent` names a track that is not a superTrack, composite, view or multiWig"),
-    rule("hub-view-parent", Severity::Error, "a `view` stanza's parent is not a composite track"),
-    rule("hub-view-undefined", Severity::Error, "a view is not listed in the composite's `view` subgroup"),
-    rule("hub-view-mismatch", Severity::Error, "a subtrack's `subGroups view=` differs from the view it is under"),
-    rule("hub-subgroup-limit", Severity::Error, "a composite defines subGroupN outside subGroup1..subGroup9"),
-    rule("hub-subgroup-syntax", Severity::Error, "a subGroupN line is malformed (needs `tag Title key=Label...`)"),
-    rule("hub-subgroup-duplicate", Severity::Error, "two subGroupN lines define the same tag"),
-    rule("hub-subgroup-unused", Severity::Warning, "a subgroup value is used by no subtrack"),
-    rule("hub-subgroups-missing", Severity::Error, "a subtrack lacks `subGroups` or one of the parent's subgroup tags"),
-    rule("hub-subgroups-undefined", Severity::Error, "a subtrack's subGroups tag is not defined at the parent level"),
-    rule("hub-subgroups-value", Severity::Error, "a subtrack's subGroups value is not a member of that subgroup"),
-    rule("hub-dimensions-undefined", Severity::Error, "`dimensions` names a subgroup tag that is not defined"),
-    rule("hub-multiwig-single", Severity::Error, "a `container multiWig` has fewer than two subtracks"),
-    rule("hub-multiwig-child-type", Severity::Error, "a multiWig subtrack is not a bigWig"),
-    rule("hub-visibility", Severity::Error, "`visibility` is not hide, dense, squish, pack or full"),
-    rule("hub-metadata-syntax", Severity::Warning, "a `metadata` line or metadata table has unreadable parts"),
-    rule("hub-meta-unknown", Severity::Warning, "a track's `meta` tag is not in the genome's metaTab/metaDb table"),
+    rule(
+        "hub-file-unreadable",
+        Severity::Error,
+        "a hub, genomes, trackDb, include or metadata file cannot be read",
+    ),
+    rule(
+        "hub-url-invalid",
+        Severity::Error,
+        "a path or URL cannot be resolved against the file it appears in",
+    ),
+    rule(
+        "hub-include-cycle",
+        Severity::Error,
+        "an `include` chain comes back to a file it is already reading",
+    ),
+    rule(
+        "hub-continuation-eof",
+        Severity::Warning,
+        "the last line ends in `\\` with nothing to continue",
+    ),
+    rule(
+        "hub-duplicate-setting",
+        Severity::Warning,
+        "a stanza sets the same key twice with different values",
+    ),
+    rule(
+        "hub-required-setting",
+        Severity::Error,
+        "a required setting is missing (hub, genome or track stanza)",
+    ),
+    rule(
+        "hub-hub-name",
+        Severity::Warning,
+        "the `hub` name contains whitespace",
+    ),
+    rule(
+        "hub-description-missing",
+        Severity::Warning,
+        "hub.txt has no `descriptionUrl`",
+    ),
+    rule(
+        "hub-one-file",
+        Severity::Error,
+        "a `useOneFile on` hub has more than one genome, or also a genomesFile",
+    ),
+    rule(
+        "hub-genome-duplicate",
+        Severity::Error,
+        "a genome is declared twice",
+    ),
+    rule(
+        "hub-stanza-unexpected",
+        Severity::Error,
+        "a stanza lacks the key that names it (`genome` / `track`)",
+    ),
+    rule(
+        "hub-label-length",
+        Severity::Warning,
+        "shortLabel longer than 17 or longLabel longer than 76 characters",
+    ),
+    rule(
+        "hub-track-name",
+        Severity::Error,
+        "a track name has characters outside [A-Za-z0-9_-] (a `.` is a warning)",
+    ),
+    rule(
+        "hub-track-duplicate",
+        Severity::Error,
+        "two tracks of one genome have the same name",
+    ),
+    rule(
+        "hub-type-unknown",
+        Severity::Error,
+        "`type` is not a track hub type (warning on containers)",
+    ),
+    rule(
+        "hub-type-syntax",
+        Severity::Error,
+        "a `type` line is malformed (e.g. `bigBed 6+`, `bigBed 6 %`, `bigWig a b`)",
+    ),
+    rule(
+        "hub-parent-missing",
+        Severity::Error,
+        "`parent` names a track that does not exist",
+    ),
+    rule(
+        "hub-parent-self",
+        Severity::Error,
+        "a track lists itself as its own parent",
+    ),
+    rule(
+        "hub-parent-cycle",
+        Severity::Error,
+        "following `parent` links comes back to the same track",
+    ),
+    rule(
+        "hub-parent-not-container",
+        Severity::Warning,
+        "`parent` names a track that is not a superTrack, composite, view or multiWig",
+    ),
+    rule(
+        "hub-view-parent",
+        Severity::Error,
+        "a `view` stanza's parent is not a composite track",
+    ),
+    rule(
+        "hub-view-undefined",
+        Severity::Error,
+        "a view is not listed in the composite's `view` subgroup",
+    ),
+    rule(
+        "hub-view-mismatch",
+        Severity::Error,
+        "a subtrack's `subGroups view=` differs from the view it is under",
+    ),
+    rule(
+        "hub-subgroup-limit",
+        Severity::Error,
+        "a composite defines subGroupN outside subGroup1..subGroup9",
+    ),
+    rule(
+        "hub-subgroup-syntax",
+        Severity::Error,
+        "a subGroupN line is malformed (needs `tag Title key=Label...`)",
+    ),
+    rule(
+        "hub-subgroup-duplicate",
+        Severity::Error,
+        "two subGroupN lines define the same tag",
+    ),
+    rule(
+        "hub-subgroup-unused",
+        Severity::Warning,
+        "a subgroup value is used by no subtrack",
+    ),
+    rule(
+        "hub-subgroups-missing",
+        Severity::Error,
+        "a subtrack lacks `subGroups` or one of the parent's subgroup tags",
+    ),
+    rule(
+        "hub-subgroups-undefined",
+        Severity::Error,
+        "a subtrack's subGroups tag is not defined at the parent level",
+    ),
+    rule(
+        "hub-subgroups-value",
+        Severity::Error,
+        "a subtrack's subGroups value is not a member of that subgroup",
+    ),
+    rule(
+        "hub-dimensions-undefined",
+        Severity::Error,
+        "`dimensions` names a subgroup tag that is not defined",
+    ),
+    rule(
+        "hub-multiwig-single",
+        Severity::Error,
+        "a `container multiWig` has fewer than two subtracks",
+    ),
+    rule(
+        "hub-multiwig-child-type",
+        Severity::Error,
+        "a multiWig subtrack is not a bigWig",
+    ),
+    rule(
+        "hub-visibility",
+        Severity::Error,
+        "`visibility` is not hide, dense, squish, pack or full",
+    ),
+    rule(
+        "hub-metadata-syntax",
+        Severity::Warning,
+        "a `metadata` line or metadata table has unreadable parts",
+    ),
+    rule(
+        "hub-meta-unknown",
+        Severity::Warning,
+        "a track's `meta` tag is not in the genome's metaTab/metaDb table",
+    ),
 ];
 
 /// Where a track sits in the hierarchy.
@@ -608,7 +752,10 @@ fn common_track_type(types: &[Option<gtrack_core::TrackType>]) -> String {
     }
     let cols: Vec<_> = types.iter().flatten().map(|t| t.core_columns()).collect();
     let first = cols[0];
-    if cols.iter().any(|c| c.start != first.start || c.end != first.end) {
+    if cols
+        .iter()
+        .any(|c| c.start != first.start || c.end != first.end)
+    {
         return "multiple".into();
     }
     let mut c = first;
@@ -650,7 +797,10 @@ pub fn rows_to_gsuite(rows: &[TrackRow]) -> GSuite {
         "multiple"
     };
     g.set_header("location", location);
-    g.set_header("file format", if rows.is_empty() { "unknown" } else { "binary" });
+    g.set_header(
+        "file format",
+        if rows.is_empty() { "unknown" } else { "binary" },
+    );
     let types: Vec<_> = rows.iter().map(|r| gtrack_type(&r.track_type)).collect();
     g.set_header("track type", common_track_type(&types));
     let mut genomes: Vec<&str> = rows.iter().map(|r| r.genome.as_str()).collect();

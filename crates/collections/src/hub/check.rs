@@ -52,7 +52,12 @@ pub(crate) fn build_tree(
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for (i, t) in tracks.iter().enumerate() {
         if t.name.is_empty() {
-            diags.push(err(t, "hub-required-setting", "track", "the `track` line has no name; write `track uniqueName`".into()));
+            diags.push(err(
+                t,
+                "hub-required-setting",
+                "track",
+                "the `track` line has no name; write `track uniqueName`".into(),
+            ));
             continue;
         }
         let bad: Vec<char> = t
@@ -68,7 +73,11 @@ pub(crate) fn build_tree(
                 format!(
                     "track name `{}` contains {}; use only letters, digits, `_` and `-`",
                     t.name,
-                    bad.iter().filter(|c| **c != '.').map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    bad.iter()
+                        .filter(|c| **c != '.')
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         } else if !bad.is_empty() {
@@ -96,11 +105,21 @@ pub(crate) fn build_tree(
     }
     // Parents.
     for i in 0..n {
-        let Some((pname, on, key)) = parent_ref(&tracks[i]) else { continue };
+        let Some((pname, on, key)) = parent_ref(&tracks[i]) else {
+            continue;
+        };
         tracks[i].on = on;
         let t = &tracks[i];
         if pname == t.name {
-            diags.push(err(t, "hub-parent-self", key, format!("track `{}` lists itself as its own parent; name a container track", t.name)));
+            diags.push(err(
+                t,
+                "hub-parent-self",
+                key,
+                format!(
+                    "track `{}` lists itself as its own parent; name a container track",
+                    t.name
+                ),
+            ));
             continue;
         }
         match by_name.get(&pname) {
@@ -135,7 +154,10 @@ pub(crate) fn build_tree(
                         t,
                         "hub-parent-cycle",
                         "parent",
-                        format!("parent links form a cycle ({}); a track cannot be its own ancestor", names.join(" -> ")),
+                        format!(
+                            "parent links form a cycle ({}); a track cannot be its own ancestor",
+                            names.join(" -> ")
+                        ),
                     ));
                     tracks[last].parent = None;
                     break;
@@ -229,7 +251,9 @@ pub(crate) fn build_tree(
     }
     // Metadata tables.
     for t in tracks.iter_mut() {
-        let Some(id) = t.stanza.get("meta").map(str::trim) else { continue };
+        let Some(id) = t.stanza.get("meta").map(str::trim) else {
+            continue;
+        };
         match meta.get(id) {
             Some(row) => {
                 for (k, v) in row {
@@ -259,7 +283,10 @@ fn per_track(t: &Track, diags: &mut Vec<Diagnostic>) {
                 "hub-required-setting",
                 &t.file,
                 t.line,
-                format!("track `{}` has no `{k}`; add a `{k} ...` line to its stanza", t.name),
+                format!(
+                    "track `{}` has no `{k}`; add a `{k} ...` line to its stanza",
+                    t.name
+                ),
             ));
         }
     }
@@ -289,10 +316,15 @@ fn per_track(t: &Track, diags: &mut Vec<Diagnostic>) {
     }
     if let Some(v) = t.stanza.get("visibility") {
         if !VISIBILITIES.contains(&v.trim()) {
-            diags.push(err(t, "hub-visibility", "visibility", format!(
-                "visibility `{v}` of track `{}` is not one of hide, dense, squish, pack, full",
-                t.name
-            )));
+            diags.push(err(
+                t,
+                "hub-visibility",
+                "visibility",
+                format!(
+                    "visibility `{v}` of track `{}` is not one of hide, dense, squish, pack, full",
+                    t.name
+                ),
+            ));
         }
     }
 }
@@ -300,7 +332,12 @@ fn per_track(t: &Track, diags: &mut Vec<Diagnostic>) {
 fn check_type(t: &Track, ty: &str, leaf: bool, diags: &mut Vec<Diagnostic>) {
     let words: Vec<&str> = ty.split_whitespace().collect();
     let Some(&base) = words.first() else {
-        diags.push(err(t, "hub-required-setting", "type", format!("track `{}` has an empty `type`", t.name)));
+        diags.push(err(
+            t,
+            "hub-required-setting",
+            "type",
+            format!("track `{}` has an empty `type`", t.name),
+        ));
         return;
     };
     if !HUB_TYPES.contains(&base) {
@@ -315,22 +352,38 @@ fn check_type(t: &Track, ty: &str, leaf: bool, diags: &mut Vec<Diagnostic>) {
         });
         return;
     }
-    let syntax = |m: String| err(t, "hub-type-syntax", "type", format!("type line `{ty}` of track `{}`: {m}", t.name));
+    let syntax = |m: String| {
+        err(
+            t,
+            "hub-type-syntax",
+            "type",
+            format!("type line `{ty}` of track `{}`: {m}", t.name),
+        )
+    };
     match base {
         "bigBed" => {
             if let Some(nf) = words.get(1) {
-                let (num, rest) = nf.split_at(nf.find(|c: char| !c.is_ascii_digit()).unwrap_or(nf.len()));
+                let (num, rest) =
+                    nf.split_at(nf.find(|c: char| !c.is_ascii_digit()).unwrap_or(nf.len()));
                 if !rest.is_empty() && (rest == "+" || rest == ".") && !num.is_empty() {
-                    diags.push(syntax(format!("a space is needed before `{rest}` (`bigBed {num} {rest}`)")));
+                    diags.push(syntax(format!(
+                        "a space is needed before `{rest}` (`bigBed {num} {rest}`)"
+                    )));
                 } else if num.is_empty() || !rest.is_empty() {
-                    diags.push(syntax("the field count after bigBed must be a number from 3 to 15".into()));
+                    diags.push(syntax(
+                        "the field count after bigBed must be a number from 3 to 15".into(),
+                    ));
                 } else if !(3..=15).contains(&num.parse::<u32>().unwrap_or(0)) {
-                    diags.push(syntax(format!("bigBed has 3 to 15 standard fields, not {num}")));
+                    diags.push(syntax(format!(
+                        "bigBed has 3 to 15 standard fields, not {num}"
+                    )));
                 }
             }
             if let Some(extra) = words.get(2) {
                 if *extra != "+" && *extra != "." {
-                    diags.push(syntax(format!("only `+` or `.` may follow the field count, not `{extra}`")));
+                    diags.push(syntax(format!(
+                        "only `+` or `.` may follow the field count, not `{extra}`"
+                    )));
                 }
             }
             if words.len() > 3 {
@@ -339,8 +392,12 @@ fn check_type(t: &Track, ty: &str, leaf: bool, diags: &mut Vec<Diagnostic>) {
         }
         "bigWig" => {
             let nums = &words[1..];
-            if !(nums.is_empty() || nums.len() == 2) || nums.iter().any(|w| w.parse::<f64>().is_err()) {
-                diags.push(syntax("bigWig takes either nothing or a numeric `min max` range".into()));
+            if !(nums.is_empty() || nums.len() == 2)
+                || nums.iter().any(|w| w.parse::<f64>().is_err())
+            {
+                diags.push(syntax(
+                    "bigWig takes either nothing or a numeric `min max` range".into(),
+                ));
             }
         }
         _ => {}
@@ -351,7 +408,9 @@ fn check_type(t: &Track, ty: &str, leaf: bool, diags: &mut Vec<Diagnostic>) {
 fn subgroup_defs(t: &Track, diags: &mut Vec<Diagnostic>) -> Vec<SubGroupDef> {
     let mut defs: Vec<SubGroupDef> = Vec::new();
     for s in &t.stanza.settings {
-        let Some(num) = s.key.strip_prefix("subGroup") else { continue };
+        let Some(num) = s.key.strip_prefix("subGroup") else {
+            continue;
+        };
         if num.is_empty() || !num.chars().all(|c| c.is_ascii_digit()) {
             continue; // `subGroups` and other keys
         }
@@ -364,13 +423,22 @@ fn subgroup_defs(t: &Track, diags: &mut Vec<Diagnostic>) -> Vec<SubGroupDef> {
             continue;
         }
         let mut w = s.value.splitn(3, char::is_whitespace);
-        let (tag, title, rest) = (w.next().unwrap_or(""), w.next().unwrap_or(""), w.next().unwrap_or(""));
+        let (tag, title, rest) = (
+            w.next().unwrap_or(""),
+            w.next().unwrap_or(""),
+            w.next().unwrap_or(""),
+        );
         let (pairs, bad) = ra::key_values(rest);
         if tag.is_empty() || title.is_empty() || pairs.is_empty() || !bad.is_empty() {
-            diags.push(Diagnostic::error("hub-subgroup-syntax", &t.file, s.line, format!(
-                "`{} {}` cannot be read; write `{} tag Title key1=Label1 key2=Label2`",
-                s.key, s.value, s.key
-            )));
+            diags.push(Diagnostic::error(
+                "hub-subgroup-syntax",
+                &t.file,
+                s.line,
+                format!(
+                    "`{} {}` cannot be read; write `{} tag Title key1=Label1 key2=Label2`",
+                    s.key, s.value, s.key
+                ),
+            ));
             if tag.is_empty() || pairs.is_empty() {
                 continue;
             }
@@ -386,7 +454,10 @@ fn subgroup_defs(t: &Track, diags: &mut Vec<Diagnostic>) -> Vec<SubGroupDef> {
             number: n,
             tag: tag.to_string(),
             title: title.replace('_', " "),
-            values: pairs.into_iter().map(|(k, v)| (k, v.replace('_', " "))).collect(),
+            values: pairs
+                .into_iter()
+                .map(|(k, v)| (k, v.replace('_', " ")))
+                .collect(),
             line: s.line,
         });
     }
@@ -425,7 +496,9 @@ fn subgroup_rules(tracks: &mut [Track], diags: &mut Vec<Diagnostic>) {
     let n = tracks.len();
     let mut used: HashMap<(usize, String, String), bool> = HashMap::new();
     for i in 0..n {
-        let Some(c) = composite_of(tracks, i) else { continue };
+        let Some(c) = composite_of(tracks, i) else {
+            continue;
+        };
         let defs = tracks[c].subgroup_defs.clone();
         let cname = tracks[c].name.clone();
         let t = &tracks[i];
@@ -521,7 +594,12 @@ fn subgroup_rules(tracks: &mut [Track], diags: &mut Vec<Diagnostic>) {
     for i in 0..n {
         if tracks[i].kind == TrackKind::View {
             if let Some(c) = composite_of(tracks, i) {
-                let v = tracks[i].stanza.get("view").unwrap_or("").trim().to_string();
+                let v = tracks[i]
+                    .stanza
+                    .get("view")
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
                 used.insert((c, "view".into(), v), true);
             }
         }
@@ -530,10 +608,15 @@ fn subgroup_rules(tracks: &mut [Track], diags: &mut Vec<Diagnostic>) {
         for d in &t.subgroup_defs {
             for (k, _) in &d.values {
                 if !used.contains_key(&(c, d.tag.clone(), k.clone())) {
-                    diags.push(Diagnostic::warning("hub-subgroup-unused", &t.file, d.line, format!(
-                        "no subtrack of `{}` has `{}={k}`; drop the value or assign it",
-                        t.name, d.tag
-                    )));
+                    diags.push(Diagnostic::warning(
+                        "hub-subgroup-unused",
+                        &t.file,
+                        d.line,
+                        format!(
+                            "no subtrack of `{}` has `{}={k}`; drop the value or assign it",
+                            t.name, d.tag
+                        ),
+                    ));
                 }
             }
         }

@@ -22,6 +22,9 @@ pub struct LoadOptions {
     pub max_include_depth: usize,
     /// Timeout of one HTTP request.
     pub timeout: Duration,
+    /// Genome name given to a bare trackDb file (one whose first stanza is
+    /// a `track` stanza), read as a hub of one genome.
+    pub genome: String,
 }
 
 impl Default for LoadOptions {
@@ -31,6 +34,7 @@ impl Default for LoadOptions {
             max_files: 10_000,
             max_include_depth: 32,
             timeout: Duration::from_secs(60),
+            genome: "unknown".into(),
         }
     }
 }
@@ -54,7 +58,14 @@ pub fn load(input: &str, opts: &LoadOptions) -> Result<Loaded, HubError> {
     let hub_file = r.display(&url);
     let mut chain = vec![url.to_string()];
     let stanzas = r.expand(&url, &text, &mut chain, &mut diags);
-    let hub = build_hub(&mut r, &url, &hub_file, stanzas, &mut diags);
+    let bare = stanzas
+        .first()
+        .is_some_and(|(s, _)| s.get("track").is_some());
+    let hub = if bare {
+        bare_trackdb(&mut r, &url, &hub_file, stanzas, &opts.genome, &mut diags)
+    } else {
+        build_hub(&mut r, &url, &hub_file, stanzas, &mut diags)
+    };
     Ok(Loaded {
         hub,
         diagnostics: diags,
@@ -63,12 +74,14 @@ pub fn load(input: &str, opts: &LoadOptions) -> Result<Loaded, HubError> {
 
 fn input_url(input: &str) -> Result<Url, String> {
     let lower = input.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("file:")
-    {
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("file:") {
         return Url::parse(input).map_err(|e| format!("not a valid URL: {e}"));
     }
     let abs = std::path::absolute(input).map_err(|e| format!("bad path: {e}"))?;
-    Url::from_file_path(&abs).map_err(|_| format!("cannot make a URL of path `{}`", abs.display()))
+    let u = Url::from_file_path(&abs)
+        .map_err(|_| format!("cannot make a URL of path `{}`", abs.display()))?;
+    // Re-parse to drop `.`/`..` segments, so include cycles compare equal.
+    Url::parse(u.as_str()).map_err(|e| format!("not a valid URL: {e}"))
 }
 
 /// Resolve `rel` against the URL of the file it appears in.
@@ -152,7 +165,11 @@ impl Reader {
                     .map_err(|e| e.to_string())?;
                 v
             }
-            s => return Err(format!("the `{s}:` scheme is not supported here (use a path, http or https)")),
+            s => {
+                return Err(format!(
+                    "the `{s}:` scheme is not supported here (use a path, http or https)"
+                ))
+            }
         };
         if bytes.len() as u64 > max {
             return Err(format!("larger than the limit of {max} bytes"));
@@ -301,7 +318,9 @@ pub(crate) fn label_lengths(st: &Stanza, what: &str, diags: &mut Vec<Diagnostic>
                     "hub-label-length",
                     &st.file,
                     s.line,
-                    format!("{what} {k} is {n} characters long; UCSC shows at most {max}, shorten it"),
+                    format!(
+                        "{what} {k} is {n} characters long; UCSC shows at most {max}, shorten it"
+                    ),
                 ));
             }
         }
@@ -356,7 +375,12 @@ fn build_hub(
             "no hub overview page; add a `descriptionUrl hubDescription.html` line",
         ));
     }
-    let resolved = |k: &str| hub_st.get(k).and_then(|v| resolve(url, v).ok()).map(|u| u.to_string());
+    let resolved = |k: &str| {
+        hub_st
+            .get(k)
+            .and_then(|v| resolve(url, v).ok())
+            .map(|u| u.to_string())
+    };
     let mut hub = Hub {
         url: url.to_string(),
         file: hub_file.to_string(),
@@ -456,7 +480,11 @@ fn build_hub(
         if name.is_empty() {
             require(&st, &["genome"], "genome", diags);
         }
-        if let Some(prev) = hub.genomes.iter().find(|g| g.name == name && !name.is_empty()) {
+        if let Some(prev) = hub
+            .genomes
+            .iter()
+            .find(|g| g.name == name && !name.is_empty())
+        {
             diags.push(Diagnostic::error(
                 "hub-genome-duplicate",
                 &st.file,
@@ -494,6 +522,49 @@ fn build_hub(
         hub.genomes.push(g);
     }
     hub
+}
+
+/// A trackDb file given directly: a hub of one genome without hub-level
+/// settings (no hub-level rules apply).
+fn bare_trackdb(
+    r: &mut Reader,
+    url: &Url,
+    file: &str,
+    stanzas: Vec<(Stanza, Url)>,
+    genome: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Hub {
+    let mut raw = Vec::new();
+    for (st, u) in stanzas {
+        if st.get("track").is_none() {
+            diags.push(unexpected(&st, "track"));
+        } else {
+            raw.push(raw_track(st, &u, diags));
+        }
+    }
+    faceted_tables(r, &mut raw, diags);
+    let mut g = HubGenome {
+        name: genome.to_string(),
+        trackdb: Some(url.to_string()),
+        file: file.to_string(),
+        line: 1,
+        settings: BTreeMap::new(),
+        tracks: Vec::new(),
+        roots: Vec::new(),
+    };
+    check::build_tree(&mut g, raw, &HashMap::new(), diags);
+    Hub {
+        url: url.to_string(),
+        file: file.to_string(),
+        name: None,
+        short_label: None,
+        long_label: None,
+        email: None,
+        description_url: None,
+        use_one_file: false,
+        settings: BTreeMap::new(),
+        genomes: vec![g],
+    }
 }
 
 fn unexpected(st: &Stanza, key: &str) -> Diagnostic {
@@ -767,10 +838,19 @@ mod tests {
 
     #[test]
     fn input_urls() {
-        assert_eq!(input_url("http://h/x/hub.txt").unwrap().path(), "/x/hub.txt");
+        assert_eq!(
+            input_url("http://h/x/hub.txt").unwrap().path(),
+            "/x/hub.txt"
+        );
         assert_eq!(input_url("rel/hub.txt").unwrap().scheme(), "file");
         let u = Url::parse("http://h/a/hub.txt").unwrap();
-        assert_eq!(resolve(&u, "hg19/trackDb.txt").unwrap().as_str(), "http://h/a/hg19/trackDb.txt");
-        assert_eq!(resolve(&u, "ftp://x/y.bb").unwrap().as_str(), "ftp://x/y.bb");
+        assert_eq!(
+            resolve(&u, "hg19/trackDb.txt").unwrap().as_str(),
+            "http://h/a/hg19/trackDb.txt"
+        );
+        assert_eq!(
+            resolve(&u, "ftp://x/y.bb").unwrap().as_str(),
+            "ftp://x/y.bb"
+        );
     }
 }

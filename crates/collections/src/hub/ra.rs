@@ -229,9 +229,8 @@ mod tests {
 
     #[test]
     fn stanzas_comments_indent_and_continuations() {
-        let (items, d) = stanzas(
-            "#c\n\nkey1 valA\n  key2 valB \\\n   more\n\t# inner\nkey3\n\n\n  key1 x\r\n",
-        );
+        let (items, d) =
+            stanzas("#c\n\nkey1 valA\n  key2 valB \\\n   more\n\t# inner\nkey3\n\n\n  key1 x\r\n");
         assert!(d.is_empty());
         assert_eq!(items.len(), 2);
         let Item::Stanza(s) = &items[0] else { panic!() };

@@ -113,16 +113,21 @@ impl SearchQuery {
         put("hub", &self.hub);
         put("type", &self.kind);
         if let Some(a) = &self.accession {
-            let ok = a.strip_prefix("GCA_").and_then(|r| r.split_once('.')).is_some_and(|(x, y)| {
-                !x.is_empty()
-                    && !y.is_empty()
-                    && x.bytes().all(|b| b.is_ascii_digit())
-                    && y.bytes().all(|b| b.is_ascii_digit())
-            });
+            let ok = a
+                .strip_prefix("GCA_")
+                .and_then(|r| r.split_once('.'))
+                .is_some_and(|(x, y)| {
+                    !x.is_empty()
+                        && !y.is_empty()
+                        && x.bytes().all(|b| b.is_ascii_digit())
+                        && y.bytes().all(|b| b.is_ascii_digit())
+                });
             if !ok {
                 return Err(RegistryError::InvalidQuery {
                     field: "accession",
-                    message: format!("`{a}` is not an INSDC assembly accession like GCA_000001405.15"),
+                    message: format!(
+                        "`{a}` is not an INSDC assembly accession like GCA_000001405.15"
+                    ),
                 });
             }
         }
@@ -290,17 +295,31 @@ impl Ctx<'_> {
             message: message.into(),
         }
     }
-    fn object<'v>(&self, v: &'v Value, path: &str) -> Result<&'v serde_json::Map<String, Value>, RegistryError> {
-        v.as_object().ok_or_else(|| self.shape(path, "expected an object"))
+    fn object<'v>(
+        &self,
+        v: &'v Value,
+        path: &str,
+    ) -> Result<&'v serde_json::Map<String, Value>, RegistryError> {
+        v.as_object()
+            .ok_or_else(|| self.shape(path, "expected an object"))
     }
     /// An optional object member: absent or null is empty.
-    fn sub<'v>(&self, o: &'v serde_json::Map<String, Value>, key: &str, path: &str) -> Result<Option<&'v serde_json::Map<String, Value>>, RegistryError> {
+    fn sub<'v>(
+        &self,
+        o: &'v serde_json::Map<String, Value>,
+        key: &str,
+        path: &str,
+    ) -> Result<Option<&'v serde_json::Map<String, Value>>, RegistryError> {
         match o.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => self.object(v, &format!("{path}.{key}")).map(Some),
         }
     }
-    fn hub(&self, o: &serde_json::Map<String, Value>, path: &str) -> Result<HubInfo, RegistryError> {
+    fn hub(
+        &self,
+        o: &serde_json::Map<String, Value>,
+        path: &str,
+    ) -> Result<HubInfo, RegistryError> {
         let Some(h) = self.sub(o, "hub", path)? else {
             return Err(self.shape(&format!("{path}.hub"), "missing: every hit names its hub"));
         };
@@ -311,23 +330,39 @@ impl Ctx<'_> {
             url: text(h.get("url")),
         })
     }
-    fn species(&self, o: &serde_json::Map<String, Value>, path: &str) -> Result<Species, RegistryError> {
-        Ok(self.sub(o, "species", path)?.map_or_else(Species::default, |s| Species {
-            tax_id: text(s.get("tax_id")),
-            scientific_name: text(s.get("scientific_name")),
-            common_name: text(s.get("common_name")),
-        }))
+    fn species(
+        &self,
+        o: &serde_json::Map<String, Value>,
+        path: &str,
+    ) -> Result<Species, RegistryError> {
+        Ok(self
+            .sub(o, "species", path)?
+            .map_or_else(Species::default, |s| Species {
+                tax_id: text(s.get("tax_id")),
+                scientific_name: text(s.get("scientific_name")),
+                common_name: text(s.get("common_name")),
+            }))
     }
-    fn assembly(&self, o: &serde_json::Map<String, Value>, path: &str) -> Result<Assembly, RegistryError> {
-        Ok(self.sub(o, "assembly", path)?.map_or_else(Assembly::default, |a| Assembly {
-            accession: text(a.get("accession")),
-            name: text(a.get("name")),
-            long_name: text(a.get("long_name")),
-            synonyms: match a.get("synonyms") {
-                Some(Value::Array(v)) => v.iter().map(|x| text(Some(x))).collect::<Vec<_>>().join(","),
-                other => text(other),
-            },
-        }))
+    fn assembly(
+        &self,
+        o: &serde_json::Map<String, Value>,
+        path: &str,
+    ) -> Result<Assembly, RegistryError> {
+        Ok(self
+            .sub(o, "assembly", path)?
+            .map_or_else(Assembly::default, |a| Assembly {
+                accession: text(a.get("accession")),
+                name: text(a.get("name")),
+                long_name: text(a.get("long_name")),
+                synonyms: match a.get("synonyms") {
+                    Some(Value::Array(v)) => v
+                        .iter()
+                        .map(|x| text(Some(x)))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    other => text(other),
+                },
+            }))
     }
 }
 
@@ -357,10 +392,15 @@ impl Registry {
     }
 
     fn url(&self, rel: &str) -> String {
-        self.base.join(rel).map_or_else(|_| format!("{}{rel}", self.base), |u| u.to_string())
+        self.base
+            .join(rel)
+            .map_or_else(|_| format!("{}{rel}", self.base), |u| u.to_string())
     }
 
-    fn finish(url: &str, resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<Value, RegistryError> {
+    fn finish(
+        url: &str,
+        resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<Value, RegistryError> {
         let mut resp = resp.map_err(|e| RegistryError::Transport {
             url: url.to_string(),
             message: e.to_string(),
@@ -391,7 +431,11 @@ impl Registry {
 
     fn get(&self, rel: &str) -> Result<(String, Value), RegistryError> {
         let url = self.url(rel);
-        let r = self.agent.get(&url).header("Accept", "application/json").call();
+        let r = self
+            .agent
+            .get(&url)
+            .header("Accept", "application/json")
+            .call();
         Ok((url.clone(), Registry::finish(&url, r)?))
     }
 
@@ -445,7 +489,10 @@ pub fn parse_search(url: &str, v: &Value) -> Result<SearchResults, RegistryError
         let io = c.object(it, &path)?;
         let id = text(io.get("id"));
         if id.is_empty() {
-            return Err(c.shape(&format!("{path}.id"), "missing: every hit has an id (string or number)"));
+            return Err(c.shape(
+                &format!("{path}.id"),
+                "missing: every hit has an id (string or number)",
+            ));
         }
         let status = c.sub(io, "status", &path)?;
         out.push(SearchItem {
@@ -454,7 +501,9 @@ pub fn parse_search(url: &str, v: &Value) -> Result<SearchResults, RegistryError
             version: text(io.get("version")),
             kind: text(io.get("type")),
             status: status.map(|s| text(s.get("message"))).unwrap_or_default(),
-            last_update: status.map(|s| text(s.get("last_update"))).unwrap_or_default(),
+            last_update: status
+                .map(|s| text(s.get("last_update")))
+                .unwrap_or_default(),
             hub: c.hub(io, &path)?,
             species: c.species(io, &path)?,
             assembly: c.assembly(io, &path)?,
@@ -477,12 +526,22 @@ pub fn parse_search(url: &str, v: &Value) -> Result<SearchResults, RegistryError
 pub fn parse_trackdb(url: &str, v: &Value) -> Result<TrackDbDocument, RegistryError> {
     let c = Ctx { url };
     let o = c.object(v, "$")?;
-    let source_url = c.sub(o, "source", "$")?.map(|s| text(s.get("url"))).unwrap_or_default();
+    let source_url = c
+        .sub(o, "source", "$")?
+        .map(|s| text(s.get("url")))
+        .unwrap_or_default();
     let mut tracks = Vec::new();
     match o.get("configuration") {
-        Some(Value::Object(cfg)) => walk_config(&c, cfg, "$.configuration", &mut Vec::new(), &mut tracks)?,
+        Some(Value::Object(cfg)) => {
+            walk_config(&c, cfg, "$.configuration", &mut Vec::new(), &mut tracks)?
+        }
         Some(_) => return Err(c.shape("$.configuration", "expected an object keyed by track name")),
-        None => return Err(c.shape("$.configuration", "missing: a trackDb document has a configuration")),
+        None => {
+            return Err(c.shape(
+                "$.configuration",
+                "missing: a trackDb document has a configuration",
+            ))
+        }
     }
     let data = match o.get("data") {
         None | Some(Value::Null) => Vec::new(),
@@ -529,7 +588,12 @@ fn walk_config(
                 walk_config(c, m, &format!("{tp}.members"), parents, out)?;
                 parents.pop();
             }
-            Some(_) => return Err(c.shape(&format!("{tp}.members"), "expected an object keyed by track name")),
+            Some(_) => {
+                return Err(c.shape(
+                    &format!("{tp}.members"),
+                    "expected an object keyed by track name",
+                ))
+            }
         }
     }
     Ok(())
@@ -567,7 +631,10 @@ pub fn parse_trackhubs(url: &str, v: &Value) -> Result<Vec<HubListing>, Registry
         }
         let url_ = text(o.get("url"));
         if url_.is_empty() {
-            return Err(c.shape(&format!("{path}.url"), "missing: every hub has the URL of its hub.txt"));
+            return Err(c.shape(
+                &format!("{path}.url"),
+                "missing: every hub has the URL of its hub.txt",
+            ));
         }
         out.push(HubListing {
             name: text(o.get("name")),
@@ -592,23 +659,38 @@ mod tests {
             assembly: Some("GRCh38".into()),
             ..Default::default()
         };
-        assert_eq!(q.body().unwrap(), json!({"query":"blueprint","assembly":"GRCh38"}));
+        assert_eq!(
+            q.body().unwrap(),
+            json!({"query":"blueprint","assembly":"GRCh38"})
+        );
         let bad = SearchQuery {
             accession: Some("hg38".into()),
             ..Default::default()
         };
-        assert!(matches!(bad.body(), Err(RegistryError::InvalidQuery { field: "accession", .. })));
+        assert!(matches!(
+            bad.body(),
+            Err(RegistryError::InvalidQuery {
+                field: "accession",
+                ..
+            })
+        ));
         let bad = SearchQuery {
             kind: Some("proteins".into()),
             ..Default::default()
         };
-        assert!(matches!(bad.body(), Err(RegistryError::InvalidQuery { field: "type", .. })));
+        assert!(matches!(
+            bad.body(),
+            Err(RegistryError::InvalidQuery { field: "type", .. })
+        ));
     }
 
     #[test]
     fn shapes_name_their_json_path() {
         let e = parse_search("u", &json!({"items":[{"id":"a"}]})).unwrap_err();
-        assert!(matches!(e, RegistryError::Shape { ref path, .. } if path == "$.items[0].hub"), "{e}");
+        assert!(
+            matches!(e, RegistryError::Shape { ref path, .. } if path == "$.items[0].hub"),
+            "{e}"
+        );
         let e = parse_search("u", &json!({"items":[{"hub":{}}]})).unwrap_err();
         assert!(e.to_string().contains("$.items[0].id"));
         let e = parse_search("u", &json!([])).unwrap_err();
