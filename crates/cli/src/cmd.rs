@@ -1,6 +1,7 @@
 //! Subcommands.
 
 pub mod convert;
+pub mod hub;
 pub mod info;
 pub mod transform;
 pub mod validate;

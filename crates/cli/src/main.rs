@@ -43,6 +43,8 @@ enum Command {
     Formats,
     /// Derive a GC-content track (function or step function) from sequences.
     GcContent(cmd::convert::GcArgs),
+    /// UCSC track hubs: list tracks, check a hub, search the Track Hub Registry.
+    Hub(cmd::hub::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Convert(a) => cmd::convert::run(a),
         Command::Formats => cmd::convert::formats(),
         Command::GcContent(a) => cmd::convert::gc_content(a),
+        Command::Hub(a) => cmd::hub::run(a),
     };
     match r {
         Ok(code) => code,

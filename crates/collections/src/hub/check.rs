@@ -104,12 +104,11 @@ pub(crate) fn build_tree(
         }
     }
     // Parents.
-    for i in 0..n {
-        let Some((pname, on, key)) = parent_ref(&tracks[i]) else {
+    for t in tracks.iter_mut() {
+        let Some((pname, on, key)) = parent_ref(t) else {
             continue;
         };
-        tracks[i].on = on;
-        let t = &tracks[i];
+        t.on = on;
         if pname == t.name {
             diags.push(err(
                 t,
@@ -123,7 +122,7 @@ pub(crate) fn build_tree(
             continue;
         }
         match by_name.get(&pname) {
-            Some(&p) => tracks[i].parent = Some(p),
+            Some(&p) => t.parent = Some(p),
             None => diags.push(err(
                 t,
                 "hub-parent-missing",

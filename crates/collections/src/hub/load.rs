@@ -327,6 +327,9 @@ pub(crate) fn label_lengths(st: &Stanza, what: &str, diags: &mut Vec<Diagnostic>
     }
 }
 
+/// A genome stanza, the URL of its file, and its track stanzas.
+type GenomeStanzas = (Stanza, Url, Vec<(Stanza, Url)>);
+
 fn build_hub(
     r: &mut Reader,
     url: &Url,
@@ -398,7 +401,7 @@ fn build_hub(
     };
 
     // (genome stanza, its URL, track stanzas)
-    let mut genomes: Vec<(Stanza, Url, Vec<(Stanza, Url)>)> = Vec::new();
+    let mut genomes: Vec<GenomeStanzas> = Vec::new();
     if use_one_file {
         if let Some(s) = hub_st.setting("genomesFile") {
             diags.push(Diagnostic::warning(
