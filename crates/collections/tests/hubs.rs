@@ -834,3 +834,30 @@ fn registry_trackdb_and_hub_listing() {
         "{e}"
     );
 }
+
+#[test]
+fn odd_inputs_never_panic() {
+    let d = tempfile::tempdir().unwrap();
+    let cases: &[&[u8]] = &[
+        b"",
+        b"# only a comment\n",
+        b"\xff\xfe\x00garbage\n\n\n",
+        b"track\n",
+        b"track a\nparent\nsuperTrack\nsubGroups =x y= \"\nsubGroup1\nsubGroup0 a b c=d\nsubGroup99999999999 a b\ntype\n",
+        b"include\ninclude \xe2\x82\xac.txt\n",
+        b"hub h\nuseOneFile on\n\ntrack t\n\ngenome\n\nzzz 1\n",
+        b"hub h\ngenomesFile http://[::1\n",
+        b"track a\ntype bigBed 99999999999999999999 + x\nbigDataUrl \\\n",
+        b"track \xc3\xa9\xc3\xa9\nshortLabel \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n",
+    ];
+    for (i, c) in cases.iter().enumerate() {
+        let p = d.path().join(format!("case{i}.txt"));
+        std::fs::write(&p, c).unwrap();
+        let l = load_path(&p);
+        let _ = l.hub.rows(None).unwrap();
+        let _ = rows_to_tsv(&l.hub.rows(None).unwrap());
+        for diag in &l.diagnostics {
+            assert!(RULES.iter().any(|r| r.id == diag.rule));
+        }
+    }
+}
