@@ -5,6 +5,7 @@ pub mod convert;
 pub mod fairtracks;
 pub mod fetch;
 pub mod gsuite;
+pub mod hub;
 pub mod info;
 pub mod store;
 pub mod search;

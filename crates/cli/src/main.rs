@@ -65,6 +65,8 @@ enum Command {
     Fetch(cmd::fetch::Args),
     /// The catalogue of public track collections: list, show, search.
     Collections(cmd::collections::Args),
+    /// UCSC track hubs: list tracks, check a hub, search the Track Hub Registry.
+    Hub(cmd::hub::Args),
 }
 
 fn main() -> ExitCode {
@@ -92,6 +94,7 @@ fn main() -> ExitCode {
         Command::Gsuite(a) => cmd::gsuite::run(a),
         Command::Fetch(a) => cmd::fetch::run(a),
         Command::Collections(a) => cmd::collections::run(a),
+        Command::Hub(a) => cmd::hub::run(a),
     };
     match r {
         Ok(code) => code,
