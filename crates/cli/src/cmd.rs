@@ -7,8 +7,8 @@ pub mod fetch;
 pub mod gsuite;
 pub mod hub;
 pub mod info;
-pub mod store;
 pub mod search;
+pub mod store;
 pub mod transform;
 pub mod validate;
 

@@ -247,13 +247,11 @@ pub(crate) fn write_header_lines<W: Write>(
     track: &Track,
     out: &mut W,
 ) -> Result<(), std::io::Error> {
+    // In their original order: the reader keeps them in file order.
     for (k, v) in &track.metadata {
         if k == META_BROWSER {
             writeln!(out, "browser {v}")?;
-        }
-    }
-    for (k, v) in &track.metadata {
-        if k == META_TRACK {
+        } else if k == META_TRACK {
             writeln!(out, "track {v}")?;
         }
     }

@@ -53,17 +53,6 @@ fn as_segments(t: TrackType) -> TrackType {
     }
 }
 
-/// Append `b`'s sequences to `a` (same schema up to the points rule).
-pub(crate) fn append(a: &mut Track, b: Track) {
-    if a.schema.track_type != b.schema.track_type {
-        a.schema.track_type = as_segments(a.schema.track_type);
-    }
-    for s in &b.seqs {
-        let i = a.seq_index(s.genome.as_deref(), &s.seqid);
-        a.seqs[i].append(s);
-    }
-}
-
 /// Whether two chunk tracks can be joined.
 fn compatible(a: &Track, b: &Track) -> bool {
     let mut x = a.schema.clone();

@@ -11,8 +11,9 @@
 
 use std::path::{Path, PathBuf};
 
-use gtrack_core::{Genome, Track};
+use gtrack_core::{Genome, SeqElements, Track};
 use gtrack_formats::{Format, ReadOptions};
+use rayon::prelude::*;
 
 use crate::column::sync_dir;
 use crate::error::{Error, Result};
@@ -344,32 +345,57 @@ impl Store {
             options.push("expand-blocks".to_string());
         }
         let genome = opts.read.genome.as_ref();
-        let t0 = std::time::Instant::now();
-        let (checksum, total) = import::checksum(inputs)?;
-        timing("checksum", t0);
-        let source = Source {
+        let total: u64 = inputs
+            .iter()
+            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+            .sum();
+        let mut source = Source {
             files: inputs.to_vec(),
             bytes: total,
-            checksum,
+            checksum: String::new(),
             format: formats[0].name().into(),
             options,
         };
         let dir = self.track_dir(&name);
-        if !opts.force && dir.join(MANIFEST).is_file() {
-            if let Ok(m) = Manifest::load(&dir.join(MANIFEST)) {
-                if m.source.checksum == source.checksum
-                    && m.source.format == source.format
-                    && m.source.options == source.options
-                    && m.genome.as_deref() == genome.map(|g| g.name())
-                {
-                    return Ok(Imported::Unchanged(Box::new(m)));
-                }
+        let existing = (!opts.force && dir.join(MANIFEST).is_file())
+            .then(|| Manifest::load(&dir.join(MANIFEST)).ok())
+            .flatten();
+        if let Some(m) = existing {
+            // Only when a track of that name exists is the checksum
+            // needed before reading.
+            source.checksum = import::checksum(inputs)?.0;
+            if m.source.checksum == source.checksum
+                && m.source.format == source.format
+                && m.source.options == source.options
+                && m.genome.as_deref() == genome.map(|g| g.name())
+            {
+                return Ok(Imported::Unchanged(Box::new(m)));
             }
         }
         let work = self.tmp_dir("import")?;
-        let result = self.import_into(
-            &work, inputs, &formats, &name, source, opts, total, progress,
-        );
+        let result = std::thread::scope(|sc| {
+            // Otherwise the checksum is computed while the input is parsed.
+            let sum = source
+                .checksum
+                .is_empty()
+                .then(|| sc.spawn(|| import::checksum(inputs)));
+            let m = self.import_into(&work, inputs, &formats, &name, opts, total, progress);
+            let checksum = match sum {
+                Some(h) => {
+                    h.join()
+                        .map_err(|_| Error::Usage("the checksum thread failed".into()))??
+                        .0
+                }
+                None => source.checksum.clone(),
+            };
+            let mut m = m?;
+            m.source = Source {
+                checksum,
+                ..source.clone()
+            };
+            self.write_manifest(&work.join("track"), &m, opts.sync)?;
+            Ok(m)
+        });
         match result {
             Ok(m) => {
                 let track_dir = work.join("track");
@@ -409,7 +435,6 @@ impl Store {
         inputs: &[String],
         formats: &[Format],
         name: &str,
-        source: Source,
         opts: &ImportOptions,
         total: u64,
         progress: &mut (dyn FnMut(u64, u64) + Send),
@@ -463,7 +488,13 @@ impl Store {
         timing("read", t_read);
         let info = WriteInfo {
             name,
-            source,
+            source: Source {
+                files: Vec::new(),
+                bytes: 0,
+                checksum: String::new(),
+                format: String::new(),
+                options: Vec::new(),
+            },
             genome,
             sync: opts.sync,
         };
@@ -472,20 +503,25 @@ impl Store {
         std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
         let m = acc.finish(&out, info)?;
         timing("write", t_write);
+        Ok(m)
+    }
+
+    /// Write (and with `sync`, fsync) the manifest and the directories.
+    fn write_manifest(&self, out: &Path, m: &Manifest, sync: bool) -> Result<()> {
+        let path = out.join(MANIFEST);
         std::fs::write(
-            out.join(MANIFEST),
-            serde_json::to_string_pretty(&m).expect("manifest serialises"),
+            &path,
+            serde_json::to_string_pretty(m).expect("manifest serialises"),
         )
-        .map_err(|e| Error::io(out.join(MANIFEST), e))?;
-        if opts.sync {
-            let f = std::fs::File::open(out.join(MANIFEST))
-                .map_err(|e| Error::io(out.join(MANIFEST), e))?;
-            f.sync_all().map_err(|e| Error::io(out.join(MANIFEST), e))?;
+        .map_err(|e| Error::io(&path, e))?;
+        if sync {
+            let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+            f.sync_all().map_err(|e| Error::io(&path, e))?;
             for e in &m.seqs {
                 sync_dir(&out.join(&e.dir))?;
             }
         }
-        Ok(m)
+        Ok(())
     }
 }
 
@@ -495,10 +531,29 @@ struct Accumulator<'a> {
     budget: Option<u64>,
     /// Schema, sequence order, regions and metadata of the whole track.
     skeleton: Option<Track>,
-    /// Elements since the last spill.
-    pending: Option<Track>,
+    /// Per skeleton sequence, the pieces read since the last spill.
+    pieces: Vec<Vec<SeqElements>>,
     pending_bytes: u64,
     runs: Vec<StoredTrack>,
+}
+
+/// Concatenate pieces of one sequence, freeing each once copied.
+fn concat(mut list: Vec<SeqElements>) -> Option<SeqElements> {
+    if list.len() <= 1 {
+        return list.pop();
+    }
+    let n: usize = list.iter().map(|s| s.len()).sum();
+    let mut it = list.into_iter();
+    let mut first = it.next()?;
+    first.starts.reserve(n - first.len());
+    first.ends.reserve(n - first.len());
+    if let Some(st) = &mut first.strands {
+        st.reserve(n - st.len());
+    }
+    for s in it {
+        first.append(&s);
+    }
+    Some(first)
 }
 
 impl<'a> Accumulator<'a> {
@@ -507,7 +562,7 @@ impl<'a> Accumulator<'a> {
             work,
             budget,
             skeleton: None,
-            pending: None,
+            pieces: Vec::new(),
             pending_bytes: 0,
             runs: Vec::new(),
         }
@@ -545,17 +600,13 @@ impl<'a> Accumulator<'a> {
             }
             sk.regions.push(r2);
         }
-        for s in &t.seqs {
-            sk.seq_index(s.genome.as_deref(), &s.seqid);
-        }
         self.pending_bytes += import::track_bytes(&t) as u64;
-        match &mut self.pending {
-            None => {
-                let mut t = t;
-                t.regions.clear();
-                self.pending = Some(t);
+        for s in t.seqs {
+            let g = sk.seq_index(s.genome.as_deref(), &s.seqid);
+            if self.pieces.len() <= g {
+                self.pieces.resize_with(g + 1, Vec::new);
             }
-            Some(p) => import::append(p, t),
+            self.pieces[g].push(s);
         }
         if self.budget.is_some_and(|b| self.pending_bytes > b) {
             self.spill()?;
@@ -563,12 +614,34 @@ impl<'a> Accumulator<'a> {
         Ok(())
     }
 
+    /// The pending pieces as one track (sequences in skeleton order;
+    /// with `all`, also the empty ones), concatenated in parallel.
+    fn take_track(&mut self, all: bool) -> Track {
+        let sk = self.skeleton.as_ref().expect("set by add");
+        let mut pieces = std::mem::take(&mut self.pieces);
+        pieces.resize_with(sk.seqs.len(), Vec::new);
+        self.pending_bytes = 0;
+        let seqs: Vec<SeqElements> = pieces
+            .into_par_iter()
+            .zip(sk.seqs.par_iter())
+            .filter_map(|(list, key)| {
+                concat(list).or_else(|| {
+                    all.then(|| SeqElements::new(&sk.schema, key.genome.clone(), key.seqid.clone()))
+                })
+            })
+            .collect();
+        let mut t = Track::new(sk.schema.clone());
+        t.seqs = seqs;
+        t.reindex();
+        t
+    }
+
     /// Write the pending elements as a sorted run.
     fn spill(&mut self) -> Result<()> {
-        let Some(p) = self.pending.take() else {
+        if self.pieces.iter().all(Vec::is_empty) {
             return Ok(());
-        };
-        self.pending_bytes = 0;
+        }
+        let p = self.take_track(false);
         let dir = self.work.join(format!("run{}", self.runs.len()));
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let info = WriteInfo {
@@ -595,32 +668,20 @@ impl<'a> Accumulator<'a> {
     }
 
     fn finish(mut self, out: &Path, info: WriteInfo<'_>) -> Result<Manifest> {
-        let Some(sk) = self.skeleton.take() else {
+        if self.skeleton.is_none() {
             return Err(Error::Usage("the inputs hold no track".into()));
-        };
+        }
         if self.runs.is_empty() {
-            let mut t = self
-                .pending
-                .take()
-                .unwrap_or_else(|| Track::new(sk.schema.clone()));
-            // Pending holds every sequence in skeleton order.
-            let mut ordered = Track::new(sk.schema.clone());
-            ordered.metadata = sk.metadata.clone();
-            ordered.regions = sk.regions.clone();
-            for s in &sk.seqs {
-                let i = t.seq_index(s.genome.as_deref(), &s.seqid);
-                let e = std::mem::replace(
-                    &mut t.seqs[i],
-                    gtrack_core::SeqElements::new(&sk.schema, None, String::new()),
-                );
-                let j = ordered.seq_index(s.genome.as_deref(), &s.seqid);
-                ordered.seqs[j] = e;
-            }
-            // Block ranges of regions are recomputed from counts; the seq
-            // index is the skeleton's, which equals `ordered`'s.
-            return write_track(out, &ordered, info);
+            let mut t = self.take_track(true);
+            let sk = self.skeleton.take().expect("checked");
+            t.metadata = sk.metadata;
+            // Region blocks are recomputed from counts; the sequence index
+            // is the skeleton's, which `t` follows.
+            t.regions = sk.regions;
+            return write_track(out, &t, info);
         }
         self.spill()?;
+        let sk = self.skeleton.take().expect("checked");
         write_from_runs(out, &self.runs, &sk, info)
     }
 }
