@@ -77,6 +77,7 @@ pub(crate) fn read_chunked(
     path: &str,
     fmt: Format,
     opts: &ReadOptions,
+    chunk: usize,
     sink: &mut dyn FnMut(Track) -> Result<()>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Chunked> {
@@ -92,7 +93,7 @@ pub(crate) fn read_chunked(
         let mut wave: Vec<Vec<u8>> = Vec::with_capacity(threads);
         while wave.len() < threads && !eof {
             let mut buf = std::mem::take(&mut carry);
-            let want = CHUNK.max(buf.len() + 1);
+            let want = chunk.max(1024).max(buf.len() + 1);
             let have = buf.len();
             buf.resize(want, 0);
             let mut filled = have;

@@ -49,6 +49,8 @@ pub struct ImportOptions {
     pub force: bool,
     /// Worker threads for parsing, sorting and writing (default: all cores).
     pub threads: Option<usize>,
+    /// Bytes of input per parallel parse task (default 8 MiB).
+    pub chunk_bytes: usize,
 }
 
 impl Default for ImportOptions {
@@ -61,6 +63,7 @@ impl Default for ImportOptions {
             sync: true,
             force: false,
             threads: None,
+            chunk_bytes: import::CHUNK,
         }
     }
 }
@@ -462,7 +465,14 @@ impl Store {
                         acc.add(t, path)
                     };
                     let mut prog = |n: u64| progress(done_before + n, total);
-                    match import::read_chunked(path, fmt, &ro, &mut sink, &mut prog)? {
+                    match import::read_chunked(
+                        path,
+                        fmt,
+                        &ro,
+                        opts.chunk_bytes,
+                        &mut sink,
+                        &mut prog,
+                    )? {
                         Chunked::Done => chunked = true,
                         Chunked::Sequential => {
                             // Read it whole for the exact diagnostic; if

@@ -124,6 +124,7 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
             sync: !a.no_sync,
             force: a.force,
             threads: a.threads,
+            ..Default::default()
         };
         let bar = if tty {
             let b = indicatif::ProgressBar::new(0);
