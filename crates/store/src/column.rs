@@ -111,7 +111,13 @@ impl Mapped {
             // directory), so the mapping is not mutated underneath us by
             // gtrack; another process truncating the file would be a
             // violation of the store's contract (documented).
-            Some(unsafe { Mmap::map(&f) }.map_err(|e| Error::io(&path, e))?)
+            // When the whole file is about to be hashed, fault it in at
+            // once (MAP_POPULATE) rather than page by page.
+            let mut o = memmap2::MmapOptions::new();
+            if !trust {
+                o.populate();
+            }
+            Some(unsafe { o.map(&f) }.map_err(|e| Error::io(&path, e))?)
         };
         let m = Mapped {
             map,

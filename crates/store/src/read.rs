@@ -107,6 +107,15 @@ impl StoredTrack {
             .collect()
     }
 
+    /// Whether to run the O(n) structure checks (sorted starts, monotone
+    /// offsets, codes inside the dictionary). They run with checksums,
+    /// whose cost they are small next to; with `--trust` only O(1) size
+    /// checks run, and every access stays bounds-checked (damage can give
+    /// wrong answers then, never a crash).
+    fn deep(&self) -> bool {
+        self.verify == Verify::Checksums
+    }
+
     fn corrupt(&self, path: &Path, what: String) -> Error {
         Error::Corrupt {
             path: path.to_path_buf(),
@@ -162,7 +171,7 @@ impl StoredTrack {
         let ok = !o.is_empty()
             && o[0] == 0
             && rows.is_none_or(|n| o.len() == n + 1)
-            && o.windows(2).all(|w| w[0] <= w[1])
+            && (!self.deep() || o.windows(2).all(|w| w[0] <= w[1]))
             && o[o.len() - 1] == bytes.bytes().len() as u64;
         if !ok {
             return Err(self.corrupt(off.path(), "string offsets are inconsistent".into()));
@@ -207,14 +216,14 @@ impl StoredTrack {
             let o = off.slice::<u64>(&self.manifest.name)?;
             let ok = o.len() == rows + 1
                 && o[0] == 0
-                && o.windows(2).all(|w| w[0] <= w[1])
+                && (!self.deep() || o.windows(2).all(|w| w[0] <= w[1]))
                 && o[rows] == items as u64;
             if !ok {
                 return Err(self.corrupt(off.path(), "value offsets are inconsistent".into()));
             }
             Some(off)
         };
-        if spec.ty == ValueType::Category {
+        if spec.ty == ValueType::Category && self.deep() {
             let codes = data.slice::<u32>(&self.manifest.name)?;
             if codes.iter().any(|&c| c != u32::MAX && c as usize >= dict) {
                 return Err(self.corrupt(
@@ -264,7 +273,7 @@ impl StoredTrack {
         }
         if let Some(s) = &start {
             let s = s.slice::<u64>(tn)?;
-            if s.windows(2).any(|w| w[0] > w[1]) {
+            if self.deep() && s.windows(2).any(|w| w[0] > w[1]) {
                 return Err(self.corrupt(&dir.join("start.u64"), "starts are not sorted".into()));
             }
         }
@@ -288,7 +297,7 @@ impl StoredTrack {
             let ne = targets.off.slice::<u64>(tn)?.len() - 1;
             let ok = o.len() == n + 1
                 && o[0] == 0
-                && o.windows(2).all(|w| w[0] <= w[1])
+                && (!self.deep() || o.windows(2).all(|w| w[0] <= w[1]))
                 && o[n] == ne as u64;
             if !ok {
                 return Err(self.corrupt(off.path(), "edge offsets are inconsistent".into()));
@@ -595,7 +604,7 @@ impl StoredTrack {
             let mut flat = Vec::new();
             let mut counts = Vec::with_capacity(rows.len());
             for &i in &rows {
-                let r = o[i] as usize..o[i + 1] as usize;
+                let r = o[i] as usize..(o[i + 1] as usize).max(o[i] as usize);
                 counts.push(r.len());
                 flat.extend(r);
             }
@@ -627,9 +636,12 @@ impl StoredTrack {
             None => None,
         };
         let range = |i: usize| match offs {
-            Some(o) => o[i] as usize..o[i + 1] as usize,
+            Some(o) => o[i] as usize..(o[i + 1] as usize).max(o[i] as usize),
             None => i..i + 1,
         };
+        // With --trust, offsets are not checked to be monotone: clamp so a
+        // damaged file cannot make a slice out of bounds.
+        let fits = |len: usize| rows.iter().all(|&i| range(i).end <= len);
         let new_offsets = offs.map(|_| {
             let mut acc = 0usize;
             let mut out = Vec::with_capacity(rows.len() + 1);
@@ -643,6 +655,12 @@ impl StoredTrack {
         let data = match v.spec.ty {
             ValueType::Number => {
                 let x = v.data.slice::<f64>(tn)?;
+                if !fits(x.len()) {
+                    return Err(self.corrupt(
+                        v.data.path(),
+                        "value offsets point outside the values".into(),
+                    ));
+                }
                 ColumnData::Number(
                     rows.iter()
                         .flat_map(|&i| x[range(i)].iter().copied())
@@ -651,6 +669,12 @@ impl StoredTrack {
             }
             ValueType::Binary => {
                 let x = v.data.slice::<i8>(tn)?;
+                if !fits(x.len()) {
+                    return Err(self.corrupt(
+                        v.data.path(),
+                        "value offsets point outside the values".into(),
+                    ));
+                }
                 ColumnData::Binary(
                     rows.iter()
                         .flat_map(|&i| x[range(i)].iter().copied())
@@ -659,6 +683,12 @@ impl StoredTrack {
             }
             ValueType::Character => {
                 let x = v.data.bytes();
+                if !fits(x.len()) {
+                    return Err(self.corrupt(
+                        v.data.path(),
+                        "value offsets point outside the values".into(),
+                    ));
+                }
                 ColumnData::Character(
                     rows.iter()
                         .flat_map(|&i| x[range(i)].iter().map(|&c| (c != 0).then_some(c)))
@@ -667,6 +697,12 @@ impl StoredTrack {
             }
             ValueType::Category => {
                 let x = v.data.slice::<u32>(tn)?;
+                if !fits(x.len()) {
+                    return Err(self.corrupt(
+                        v.data.path(),
+                        "value offsets point outside the values".into(),
+                    ));
+                }
                 let mut d = Dictionary::default();
                 for w in dict {
                     d.intern(w);
@@ -691,7 +727,8 @@ impl StoredTrack {
 
 fn string_at(s: &Strings, i: usize) -> Option<&str> {
     let o: &[u64] = cast(s.off.bytes());
-    let b = s.bytes.bytes().get(o[i] as usize..o[i + 1] as usize)?;
+    let (a, e) = (*o.get(i)? as usize, *o.get(i + 1)? as usize);
+    let b = s.bytes.bytes().get(a..e)?;
     if b == [MISSING_STR] {
         return None;
     }
