@@ -88,31 +88,32 @@ pub(crate) fn read_chunked(
     let mut index = 0usize;
     let mut read_total = 0u64;
     let mut eof = false;
+    // Chunk buffers are recycled: fresh 8 MiB allocations would each cost
+    // page faults and zeroing.
+    let mut pool: Vec<Vec<u8>> = Vec::new();
     while !eof {
         // One wave: up to `threads` chunks.
         let mut wave: Vec<Vec<u8>> = Vec::with_capacity(threads);
         while wave.len() < threads && !eof {
-            let mut buf = std::mem::take(&mut carry);
+            let mut buf = pool.pop().unwrap_or_default();
+            buf.clear();
+            buf.append(&mut carry);
             let want = chunk.max(1024).max(buf.len() + 1);
             let have = buf.len();
-            buf.resize(want, 0);
-            let mut filled = have;
-            while filled < want {
-                let n = input
-                    .read(&mut buf[filled..])
-                    .map_err(|e| Error::io(path, e))?;
-                if n == 0 {
-                    eof = true;
-                    break;
-                }
-                filled += n;
+            buf.reserve(want - have);
+            // `read_to_end` on a `take` fills spare capacity without zeroing.
+            let n = (&mut input)
+                .take((want - have) as u64)
+                .read_to_end(&mut buf)
+                .map_err(|e| Error::io(path, e))?;
+            if n < want - have {
+                eof = true;
             }
-            buf.truncate(filled);
-            read_total += (filled - have) as u64;
+            read_total += n as u64;
             if !eof {
                 match memchr::memrchr(b'\n', &buf) {
                     Some(p) => {
-                        carry = buf[p + 1..].to_vec();
+                        carry.extend_from_slice(&buf[p + 1..]);
                         buf.truncate(p + 1);
                     }
                     None => {
@@ -132,7 +133,7 @@ pub(crate) fn read_chunked(
             .par_iter()
             .map(|b| gtrack_formats::format::read(std::io::Cursor::new(&b[..]), path, fmt, opts))
             .collect();
-        drop(wave);
+        pool.extend(wave);
         for (k, r) in parsed.into_iter().enumerate() {
             let Ok(t) = r else {
                 return Ok(Chunked::Sequential);

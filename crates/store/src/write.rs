@@ -129,8 +129,12 @@ fn write_values(
         ColumnData::Number(v) => {
             let mut w = ColWriter::create(dir.join(format!("{name}.f64")))?;
             if scalar {
-                let g: Vec<f64> = rows.iter().map(|&i| v[i]).collect();
-                w.put(&g)?;
+                let mut g = Vec::with_capacity(1 << 15);
+                for part in rows.chunks(1 << 15) {
+                    g.clear();
+                    g.extend(part.iter().map(|&i| v[i]));
+                    w.put(&g)?;
+                }
             } else {
                 for &i in rows {
                     w.put(&v[flat(i)])?;
@@ -213,13 +217,15 @@ fn write_seq(
         }
     };
     let mut files = BTreeMap::new();
-    let starts: Vec<u64> = rows.iter().map(|&i| s.starts[i]).collect();
-    let ends: Vec<u64> = rows.iter().map(|&i| s.ends[i]).collect();
     let mut blocks = Vec::new();
     let mut ends_sorted = true;
     let mut merged = 0u64;
+    let (mut first_start, mut max_end) = (None, 0u64);
     if per_base {
-        for (k, &p) in starts.iter().enumerate() {
+        for (k, &i) in rows.iter().enumerate() {
+            let p = s.starts[i];
+            first_start.get_or_insert(p);
+            max_end = max_end.max(p + 1);
             match blocks.last_mut() {
                 Some((pos, _, n)) if *pos + *n == p => *n += 1,
                 _ => blocks.push((p, k as u64, 1)),
@@ -227,57 +233,76 @@ fn write_seq(
         }
         merged = s.len() as u64;
     } else {
-        // Effective end: points and zero-length elements occupy one base
-        // for overlap purposes.
-        let eff = |k: usize| ends[k].max(starts[k] + 1);
-        let mut maxend = Vec::with_capacity(starts.len());
+        // Written in blocks through small reused buffers (no per-column
+        // arrays: fresh memory costs page faults). The running maximum of
+        // ends is kept whole, and written only when elements nest.
+        const BLOCK: usize = 1 << 15;
+        let mut sw = ColWriter::create(dir.join("start.u64"))?;
+        let mut ew = (!points)
+            .then(|| ColWriter::create(dir.join("end.u64")))
+            .transpose()?;
+        let mut maxend: Vec<u64> = Vec::with_capacity(rows.len());
+        let (mut sb, mut eb) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
         let mut m = 0u64;
         let mut cur_end = 0u64;
-        for k in 0..starts.len() {
-            let e = eff(k);
-            if e < m || e != ends[k] {
+        for (k, &i) in rows.iter().enumerate() {
+            let (st, en) = (s.starts[i], s.ends[i]);
+            // Effective end: points and zero-length elements occupy one
+            // base for overlap purposes.
+            let e = en.max(st + 1);
+            if e < m || e != en {
                 ends_sorted = false;
             }
             m = m.max(e);
             maxend.push(m);
             // Merged view: touching elements are not merged; points merge
             // only at the same position.
-            if k == 0 || starts[k] >= cur_end {
+            if k == 0 || st >= cur_end {
                 merged += 1;
                 cur_end = e;
             } else {
                 cur_end = cur_end.max(e);
             }
+            sb.push(st);
+            eb.push(en);
+            if sb.len() == BLOCK {
+                sw.put(&sb)?;
+                if let Some(w) = &mut ew {
+                    w.put(&eb)?;
+                }
+                sb.clear();
+                eb.clear();
+            }
         }
-        files.insert(
-            "start.u64".into(),
-            write_slice(dir.join("start.u64"), &starts, sync)?,
-        );
-        if !points {
-            files.insert(
-                "end.u64".into(),
-                write_slice(dir.join("end.u64"), &ends, sync)?,
-            );
+        sw.put(&sb)?;
+        if let Some(w) = &mut ew {
+            w.put(&eb)?;
         }
-        if !ends_sorted {
+        first_start = rows.first().map(|&i| s.starts[i]);
+        max_end = m;
+        files.insert("start.u64".into(), sw.finish(sync)?);
+        if let Some(w) = ew {
+            files.insert("end.u64".into(), w.finish(sync)?);
+        }
+        if points {
+            ends_sorted = true;
+        } else if !ends_sorted {
             files.insert(
                 "maxend.u64".into(),
                 write_slice(dir.join("maxend.u64"), &maxend, sync)?,
             );
-        }
-        if points {
-            ends_sorted = true;
         }
     }
     if let Some(v) = &s.values {
         write_values(dir, "value", v, rows, value_map, sync, &mut files)?;
     }
     if let Some(st) = &s.strands {
-        let b: Vec<u8> = rows.iter().map(|&i| st[i].symbol() as u8).collect();
-        files.insert(
-            "strand.u8".into(),
-            write_slice(dir.join("strand.u8"), &b, sync)?,
-        );
+        let mut w = ColWriter::create(dir.join("strand.u8"))?;
+        for part in rows.chunks(1 << 16) {
+            let b: Vec<u8> = part.iter().map(|&i| st[i].symbol() as u8).collect();
+            w.put(&b)?;
+        }
+        files.insert("strand.u8".into(), w.finish(sync)?);
     }
     if let Some(ids) = &s.ids {
         write_strings(dir, "id", ids, &mut rows.iter().copied(), sync, &mut files)?;
@@ -326,21 +351,7 @@ fn write_seq(
         merged_count: merged,
         blocks,
         ends_sorted,
-        span: (!s.is_empty()).then(|| {
-            (
-                starts.first().copied().unwrap_or(0),
-                if per_base {
-                    starts.last().map_or(0, |p| p + 1)
-                } else {
-                    ends.iter()
-                        .copied()
-                        .zip(starts.iter().map(|s| s + 1))
-                        .map(|(a, b)| a.max(b))
-                        .max()
-                        .unwrap_or(0)
-                },
-            )
-        }),
+        span: first_start.map(|f| (f, max_end)),
         files,
     })
 }
