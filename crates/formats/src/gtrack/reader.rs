@@ -779,30 +779,34 @@ pub fn parse_column_line(body: &[u8]) -> Result<Vec<String>, Fault> {
     Ok(names)
 }
 
-/// Parse an optionally signed decimal integer of at most 18 digits.
+/// Parse an optionally signed decimal integer of magnitude at most
+/// 2^63 - 3 (so `± 1` index conversions cannot overflow; the writer refuses
+/// positions beyond 2^63 - 3; fuzz finding F15).
 ///
-/// Hand-written (not `str::parse`): no UTF-8 step, no overflow checks
-/// needed below 19 digits; this is on the per-field hot path.
+/// Hand-written (not `str::parse`): no UTF-8 step; 19 digits always fit in
+/// a `u64`, so one range check suffices; this is on the per-field hot path.
 #[inline]
 fn parse_int(raw: &[u8]) -> Option<i64> {
+    const MAX: u64 = (i64::MAX - 2) as u64;
     let (neg, digits) = match raw {
         [b'-', rest @ ..] => (true, rest),
         [b'+', rest @ ..] => (false, rest),
         _ => (false, raw),
     };
-    if digits.is_empty() || digits.len() > 18 {
+    if digits.is_empty() || digits.len() > 19 {
         return None;
     }
-    let mut v: i64 = 0;
+    let mut v: u64 = 0;
     let mut bad = false;
     for &b in digits {
         let d = b.wrapping_sub(b'0');
         bad |= d > 9;
-        v = v.wrapping_mul(10).wrapping_add(d as i64);
+        v = v.wrapping_mul(10).wrapping_add(d as u64);
     }
-    if bad {
+    if bad || v > MAX {
         return None;
     }
+    let v = v as i64;
     Some(if neg { -v } else { v })
 }
 

@@ -273,11 +273,11 @@ pub fn check_writable(track: &Track) -> Result<(), String> {
     }
     // GTrack positions are read as signed 64-bit numbers (and may be
     // written 1-based): fuzz finding F13 wrote 2^64 - 8 as a negative.
-    const MAX_POS: u64 = (i64::MAX - 1) as u64;
+    const MAX_POS: u64 = (i64::MAX - 2) as u64;
     for s in &track.seqs {
         if let Some(i) = (0..s.len()).find(|&i| s.starts[i] > MAX_POS || s.ends[i] > MAX_POS) {
             return Err(format!(
-                "element {} of `{}` has a position beyond 2^63 - 2, which GTrack cannot hold",
+                "element {} of `{}` has a position beyond 2^63 - 3, which GTrack cannot hold",
                 i + 1,
                 s.seqid
             ));
@@ -289,7 +289,7 @@ pub fn check_writable(track: &Track) -> Result<(), String> {
         .any(|r| r.start > MAX_POS || r.end.is_some_and(|e| e > MAX_POS))
     {
         return Err(
-            "a bounding region has a position beyond 2^63 - 2, which GTrack cannot hold".into(),
+            "a bounding region has a position beyond 2^63 - 3, which GTrack cannot hold".into(),
         );
     }
     if track
