@@ -188,6 +188,7 @@ fn write_dict(
 }
 
 /// Write one sequence's columns into `dir` (created) in (start, end) order.
+#[allow(clippy::too_many_arguments)]
 fn write_seq(
     dir: &Path,
     s: &SeqElements,

@@ -408,7 +408,8 @@ fn reference_element_counts() {
     };
     let base = shared.join("spec/examples/gtrackcore-testdata/GESourceTracks");
     // (files, format, [(seq, with overlaps, merged)])
-    let cases: Vec<(Vec<&str>, Option<Format>, Vec<(&str, u64, u64)>)> = vec![
+    type Case<'a> = (Vec<&'a str>, Option<Format>, Vec<(&'a str, u64, u64)>);
+    let cases: Vec<Case> = vec![
         (
             vec![
                 "BedGenomeElementSource/ucscGenes_chr21.bed",
