@@ -631,22 +631,49 @@ fn check_host(url: &str, host: &str, port: u16, allowed: &[SocketAddr]) -> Resul
     Ok(())
 }
 
-/// Download `url` into `part` (resuming what is there); returns the final URL.
-fn download(url: &str, part: &Path, opts: &FetchOptions) -> Result<String, FetchError> {
+/// An HTTP agent whose resolver refuses non-public addresses (unless
+/// `allow_private`; `allowed` lists exceptions), following at most
+/// `max_redirects` redirects itself (every hop goes through the same
+/// resolver), with no proxy (a proxy would hide the target's address).
+pub(crate) fn guarded_agent(
+    timeout: Duration,
+    max_redirects: u32,
+    allow_private: bool,
+    allowed: &[SocketAddr],
+) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
-        .max_redirects(0)
+        .max_redirects(max_redirects)
         .http_status_as_error(false)
         .proxy(None)
-        .timeout_global(Some(opts.timeout))
+        .timeout_global(Some(timeout))
         .user_agent(concat!("gtrack/", env!("CARGO_PKG_VERSION")))
         .build();
-    let agent = ureq::Agent::with_parts(
+    ureq::Agent::with_parts(
         config,
         ureq::unversioned::transport::DefaultConnector::new(),
         GuardResolver {
-            allow_private: opts.allow_private_network,
-            allowed: opts.allowed_endpoints.clone(),
+            allow_private,
+            allowed: allowed.to_vec(),
         },
+    )
+}
+
+/// Check that `url` (http or https) names a host whose every address is
+/// public; `Ok` for other schemes (their callers refuse them).
+pub(crate) fn check_url(url: &str, allowed: &[SocketAddr]) -> Result<(), FetchError> {
+    match url_parts(url) {
+        Ok((_, host, port)) => check_host(url, &host, port, allowed),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Download `url` into `part` (resuming what is there); returns the final URL.
+fn download(url: &str, part: &Path, opts: &FetchOptions) -> Result<String, FetchError> {
+    let agent = guarded_agent(
+        opts.timeout,
+        0,
+        opts.allow_private_network,
+        &opts.allowed_endpoints,
     );
     let mut current = url.to_string();
     let mut hops = 0u32;

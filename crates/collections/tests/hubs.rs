@@ -649,10 +649,18 @@ fn serve(root: PathBuf, post_file: Option<PathBuf>) -> Server {
     Server { base, seen }
 }
 
+/// The test server is on 127.0.0.1: trusted explicitly.
+fn trusted() -> LoadOptions {
+    LoadOptions {
+        allow_private_network: true,
+        ..Default::default()
+    }
+}
+
 #[test]
 fn hub_over_http() {
     let srv = serve(data().join("good"), None);
-    let l = load(&format!("{}/hub.txt", srv.base), &LoadOptions::default()).unwrap();
+    let l = load(&format!("{}/hub.txt", srv.base), &trusted()).unwrap();
     assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
     let rows = l.hub.rows(None).unwrap();
     assert_eq!(rows.len(), 9);
@@ -677,7 +685,7 @@ fn hub_over_http() {
     assert!(seen.contains(&"GET /hg38/more.txt".to_string()), "{seen:?}");
     // A missing file over HTTP is a finding with its location.
     let srv = serve(data().join("rules/unreadable"), None);
-    let l = load(&format!("{}/hub.txt", srv.base), &LoadOptions::default()).unwrap();
+    let l = load(&format!("{}/hub.txt", srv.base), &trusted()).unwrap();
     let d: Vec<_> = l
         .diagnostics
         .iter()
@@ -688,12 +696,75 @@ fn hub_over_http() {
         [("hub-file-unreadable", format!("{}/hub.txt", srv.base), 5)]
     );
     assert!(l.diagnostics[0].message.contains("404"));
-    let e = load(
-        &format!("{}/nothing.txt", srv.base),
-        &LoadOptions::default(),
-    )
-    .unwrap_err();
+    let e = load(&format!("{}/nothing.txt", srv.base), &trusted()).unwrap_err();
     assert!(e.to_string().contains("404"), "{e}");
+}
+
+#[test]
+fn hubs_over_http_may_not_reach_loopback_unless_allowed() {
+    let srv = serve(data().join("good"), None);
+    let url = format!("{}/hub.txt", srv.base);
+    let e = load(&url, &LoadOptions::default()).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("loopback"), "{msg}");
+    assert!(msg.contains("--allow-private-network"), "{msg}");
+    assert!(srv.seen.lock().unwrap().is_empty(), "nothing was requested");
+    assert!(load(&url, &trusted()).is_ok());
+}
+
+#[test]
+fn hub_read_over_http_may_not_include_local_files() {
+    let d = tempfile::tempdir().unwrap();
+    let secret = d.path().join("secret.txt");
+    std::fs::write(
+        &secret,
+        "track stolen\nshortLabel x\nlongLabel x\ntype bigBed\nbigDataUrl x.bb\n",
+    )
+    .unwrap();
+    let file_url = url::Url::from_file_path(&secret).unwrap();
+    std::fs::write(
+        d.path().join("hub.txt"),
+        format!(
+            "hub h\nshortLabel h\nlongLabel h\nuseOneFile on\nemail a@b.c\n\ngenome hg38\n\ninclude {file_url}\n"
+        ),
+    )
+    .unwrap();
+    let srv = serve(d.path().to_path_buf(), None);
+    let url = format!("{}/hub.txt", srv.base);
+    let l = load(&url, &trusted()).unwrap();
+    assert_eq!(
+        l.hub.genomes[0].tracks.len(),
+        1,
+        "trusted: the include is read"
+    );
+    // The test server allowed as a known endpoint, but not the private
+    // network as a whole: the file: include is refused, with its location.
+    let addr: std::net::SocketAddr = srv.base.trim_start_matches("http://").parse().unwrap();
+    let opts = LoadOptions {
+        allowed_endpoints: vec![addr],
+        ..Default::default()
+    };
+    let l = load(&url, &opts).unwrap();
+    assert!(l.hub.genomes[0].tracks.is_empty());
+    let d: Vec<_> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.rule, d.file.clone(), d.line))
+        .collect();
+    assert_eq!(
+        d,
+        [("hub-file-unreadable", url.clone(), 9)],
+        "{:?}",
+        l.diagnostics
+    );
+    assert!(
+        l.diagnostics[0]
+            .message
+            .contains("may not read local files"),
+        "{}",
+        l.diagnostics[0].message
+    );
 }
 
 #[test]
