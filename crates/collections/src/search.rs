@@ -1357,45 +1357,73 @@ pub fn to_json(hits: &[Hit]) -> Value {
     )
 }
 
-/// Results as a GSuite: `uri`, `title`, the record's fields, `source`;
-/// `genome` summarised from the assembly facet.
+/// Results as a GSuite that passes the GSuite validator: columns `uri`,
+/// `title` (made unique with ` (2)`, ` (3)`, …), `genome` (the assembly
+/// facet, `unknown` when a record has none or several), the record's fields
+/// (names compared ignoring case; reserved columns only with values GSuite
+/// allows), then `source`; the four headers are derived from the tracks.
+/// Records whose URI GSuite cannot hold (none, or an unknown scheme) are
+/// left out.
 pub fn to_gsuite(hits: &[Hit]) -> GSuite {
-    let mut g = GSuite::new(["uri", "title"]);
-    let all_remote = hits
-        .iter()
-        .all(|h| h.record.uri.contains("://") && !h.record.uri.starts_with("file:"));
-    g.set_header("location", if all_remote { "remote" } else { "multiple" });
-    g.set_header("file format", "unknown");
-    g.set_header("track type", "unknown");
-    let genomes: std::collections::BTreeSet<String> =
-        hits.iter().map(|h| h.facet("assembly")).collect();
-    g.set_header(
-        "genome",
-        match genomes.len() {
-            1 if !genomes
-                .iter()
-                .next()
-                .is_some_and(|s| s.is_empty() || s.contains(',')) =>
-            {
-                genomes.into_iter().next().unwrap_or_default()
-            }
-            0 => "unknown".into(),
-            _ => "multiple".into(),
-        },
-    );
+    let mut g = GSuite::new(["uri", "title", "genome"]);
+    let mut titles = std::collections::HashSet::new();
     for h in hits {
+        if gsuite::uri::check_uri(&h.record.uri, true).is_err() {
+            continue;
+        }
+        let base = h.record.title.trim().to_string();
+        let base = if base.is_empty() {
+            h.record.uri.clone()
+        } else {
+            base
+        };
+        let mut title = base.clone();
+        let mut n = 2;
+        while !titles.insert(title.to_lowercase()) {
+            title = format!("{base} ({n})");
+            n += 1;
+        }
+        let genome = h.facet("assembly");
+        let genome = if genome.is_empty() || genome.contains(',') {
+            "unknown".to_string()
+        } else {
+            genome
+        };
         let mut row: Vec<(String, String)> = vec![
             ("uri".into(), h.record.uri.clone()),
-            ("title".into(), h.record.title.clone()),
+            ("title".into(), title),
+            ("genome".into(), genome),
         ];
         for (k, v) in &h.record.fields {
-            if k != "genome" && k != "track type" && !row.iter().any(|(k2, _)| k2 == k) {
-                row.push((k.clone(), v.clone()));
+            let lk = k.to_ascii_lowercase();
+            let allowed = match lk.as_str() {
+                "genome" | "track type" | "source" => false,
+                "file_format" => {
+                    matches!(
+                        v.to_ascii_lowercase().as_str(),
+                        "unknown" | "primary" | "preprocessed"
+                    )
+                }
+                "track_type" => {
+                    v.eq_ignore_ascii_case("unknown") || gsuite::parse_track_type(v).is_some()
+                }
+                _ => !k.trim().is_empty(),
+            };
+            if allowed && !row.iter().any(|(k2, _)| k2.eq_ignore_ascii_case(k)) {
+                // Use the spelling of an existing column, if any.
+                let name = g
+                    .columns
+                    .iter()
+                    .find(|c| c.eq_ignore_ascii_case(k))
+                    .cloned()
+                    .unwrap_or_else(|| k.clone());
+                row.push((name, v.clone()));
             }
         }
         row.push(("source".into(), h.record.source.clone()));
         g.push_row(row.iter().map(|(k, v)| (k.as_str(), v.clone())));
     }
+    g.complete_headers();
     g
 }
 

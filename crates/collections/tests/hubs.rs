@@ -396,6 +396,9 @@ fn listings_tsv_json_gsuite() {
         ["uri", "title", "file_format", "track_type", "genome"]
     );
     let text = gs.to_text();
+    // What the hub listing writes passes the GSuite validator.
+    let back = hub_gsuite_reads_back(&gs);
+    assert_eq!(back.columns, gs.columns);
     assert!(text.contains("##location: multiple\n"), "{text}");
     assert!(text.contains("##track type: multiple\n"));
     assert!(text.contains("##genome: hg38\n"));
@@ -407,7 +410,7 @@ fn listings_tsv_json_gsuite() {
         .collect();
     let text = rows_to_gsuite(&peaks).to_text();
     assert!(text.contains("##track type: segments\n"));
-    assert!(text.contains("##file format: binary\n"));
+    assert!(text.contains("##file format: primary\n"));
     match l.hub.rows(Some("dm6")) {
         Err(HubError::GenomeNotFound { available, .. }) => assert_eq!(available, "hg38, mm10"),
         other => panic!("{other:?}"),
@@ -420,6 +423,18 @@ fn listings_tsv_json_gsuite() {
     assert!(rows_to_gsuite(&all)
         .to_text()
         .contains("##genome: multiple\n"));
+}
+
+/// Validate a GSuite written from a hub listing and read it back.
+fn hub_gsuite_reads_back(
+    g: &gtrack_collections::gsuite::GSuite,
+) -> gtrack_collections::gsuite::GSuite {
+    use gtrack_collections::gsuite::{parse_str, ReadOptions};
+    let text = g.to_text();
+    let p = parse_str(&text, "hub.gsuite", &ReadOptions::default())
+        .unwrap_or_else(|d| panic!("{d:?}\n{text}"));
+    assert_eq!(&p.suite, g, "read back equals what was written");
+    p.suite
 }
 
 #[test]
