@@ -170,6 +170,15 @@ pub enum FetchError {
     /// A declared checksum is malformed.
     #[error("bad checksum: {0}")]
     BadChecksum(String),
+    /// A checksum is required (FAIRtracks input) but the track declares none.
+    #[error("`{url}` declares no checksum; FAIRtracks requires `checksum` (cs_method and cs_hash) on every track, add it to the document")]
+    MissingChecksum {
+        /// The URL.
+        url: String,
+    },
+    /// A FAIRtracks input that is not a collection document.
+    #[error(transparent)]
+    Fairtracks(#[from] crate::fairtracks::FairtracksError),
     /// Network failure (the partial download is kept for resuming).
     #[error("`{url}`: {source}")]
     Http {
@@ -211,6 +220,9 @@ pub struct FetchOptions {
     pub max_age: Option<Duration>,
     /// Timeout of one whole request.
     pub timeout: Duration,
+    /// Refuse tracks that declare no checksum (set for FAIRtracks input,
+    /// where the checksum is mandatory).
+    pub require_checksum: bool,
 }
 
 impl Default for FetchOptions {
@@ -223,6 +235,7 @@ impl Default for FetchOptions {
             max_redirects: 10,
             max_age: None,
             timeout: Duration::from_secs(600),
+            require_checksum: false,
         }
     }
 }
@@ -890,6 +903,9 @@ pub fn fetch_gsuite(
                 });
             }
             let expected = gsuite_checksum(g, row)?;
+            if expected.is_none() && opts.require_checksum {
+                return Err(FetchError::MissingChecksum { url: uri.clone() });
+            }
             let target = info.target.clone();
             cache
                 .fetch(&target, expected.as_ref(), opts)
@@ -948,6 +964,24 @@ pub fn fetch_gsuite(
         .retain(|(k, _)| !k.eq_ignore_ascii_case("location"));
     local.complete_headers();
     Ok((outcomes, Some(local)))
+}
+
+/// Deferred download of a FAIRtracks document: its tracks as a GSuite
+/// ([`crate::fairtracks::to_gsuite`]: the `checksum->cs_method` /
+/// `checksum->cs_hash` columns carry each track's checksum), fetched with
+/// [`fetch_gsuite`] and checksums required, since FAIRtracks mandates them.
+/// Outcome `row` `i` is the track at JSON path `/tracks/i`.
+pub fn fetch_fairtracks(
+    doc: &serde_json::Value,
+    cache: &Cache,
+    opts: &FetchOptions,
+) -> Result<(Vec<TrackOutcome>, Option<GSuite>), FetchError> {
+    let g = crate::fairtracks::to_gsuite(doc)?;
+    let opts = FetchOptions {
+        require_checksum: true,
+        ..opts.clone()
+    };
+    fetch_gsuite(&g, cache, &opts)
 }
 
 #[cfg(test)]

@@ -1359,13 +1359,14 @@ pub fn to_json(hits: &[Hit]) -> Value {
 
 /// Results as a GSuite that passes the GSuite validator: columns `uri`,
 /// `title` (made unique with ` (2)`, ` (3)`, …), `genome` (the assembly
-/// facet, `unknown` when a record has none or several), the record's fields
+/// facet, `unknown` when a record has none or several), `track_type` (the
+/// tracktype facet, likewise), the record's fields
 /// (names compared ignoring case; reserved columns only with values GSuite
 /// allows), then `source`; the four headers are derived from the tracks.
 /// Records whose URI GSuite cannot hold (none, or an unknown scheme) are
 /// left out.
 pub fn to_gsuite(hits: &[Hit]) -> GSuite {
-    let mut g = GSuite::new(["uri", "title", "genome"]);
+    let mut g = GSuite::new(["uri", "title", "genome", "track_type"]);
     let mut titles = std::collections::HashSet::new();
     for h in hits {
         if gsuite::uri::check_uri(&h.record.uri, true).is_err() {
@@ -1389,10 +1390,17 @@ pub fn to_gsuite(hits: &[Hit]) -> GSuite {
         } else {
             genome
         };
+        let track_type = h.facet("tracktype");
+        let track_type = if track_type.is_empty() || track_type.contains(',') {
+            "unknown".to_string()
+        } else {
+            track_type
+        };
         let mut row: Vec<(String, String)> = vec![
             ("uri".into(), h.record.uri.clone()),
             ("title".into(), title),
             ("genome".into(), genome),
+            ("track_type".into(), track_type),
         ];
         for (k, v) in &h.record.fields {
             let lk = k.to_ascii_lowercase();
