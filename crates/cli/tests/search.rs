@@ -227,6 +227,20 @@ fn end_to_end_catalogue_hub_index_search_gsuite_fetch() {
     assert!(local.contains("##location: local\n"), "{local}");
     let o = gtrack(&["gsuite", "validate", &p("local.gsuite")]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // The fetched files are the fixture's real bigWigs.
+    let first = local
+        .lines()
+        .find_map(|l| l.strip_prefix("file://"))
+        .and_then(|l| l.split(';').next())
+        .unwrap()
+        .to_string();
+    let o = gtrack(&["info", &first]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("format\tbigwig"),
+        "{}",
+        text(&o.stdout)
+    );
     // Offline afterwards: all from the cache.
     let o = gtrack(&[
         "fetch",

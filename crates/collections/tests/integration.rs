@@ -376,3 +376,63 @@ fn invalid_sources_are_reported_not_indexed() {
         Err(SearchError::Io { .. })
     ));
 }
+
+/// Every `.gsuite` under ../shared/spec: the GSuite 0.9 examples read; the
+/// HyperBrowser-era demo files that break the specification (an unescaped
+/// `%`, `####genome=` lines) are diagnosed with line and rule, never crash.
+#[test]
+fn every_shared_gsuite_reads_or_is_diagnosed() {
+    let root = shared().join("spec");
+    if !root.is_dir() {
+        println!("SKIPPED: {} not present", root.display());
+        return;
+    }
+    const NONCONFORMING: &[(&str, &str)] = &[
+        ("hist_k562.gsuite", "gsuite-percent-encoding"),
+        (
+            "159_TFs_in_gm12878_cell_type.gsuite",
+            "gsuite-percent-encoding",
+        ),
+        ("gwas.gsuite", "gsuite-line-syntax"),
+    ];
+    let mut stack = vec![root];
+    let (mut ok, mut diagnosed) = (0, 0);
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().and_then(|x| x.to_str()) != Some("gsuite") {
+                continue;
+            }
+            let name = p.file_name().unwrap().to_str().unwrap();
+            let pre_09 = p.to_string_lossy().contains("test-gsuite-files");
+            match gsuite::read_path(&p, &ReadOptions::default()) {
+                Ok(g) => {
+                    assert!(!pre_09 || !g.suite.is_empty());
+                    assert!(
+                        !NONCONFORMING.iter().any(|(n, _)| *n == name),
+                        "{name} now reads"
+                    );
+                    round_trip(&g.suite, name);
+                    ok += 1;
+                }
+                Err(gsuite::GSuiteError::Invalid(d)) => {
+                    assert!(d.iter().all(|d| d.line > 0), "{d:?}");
+                    if !pre_09 {
+                        let want = NONCONFORMING
+                            .iter()
+                            .find(|(n, _)| *n == name)
+                            .unwrap_or_else(|| panic!("{}: {d:?}", p.display()));
+                        assert_eq!(d[0].rule, want.1, "{name}");
+                    }
+                    diagnosed += 1;
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+    assert!(ok >= 12, "{ok} read, {diagnosed} diagnosed");
+}
