@@ -43,8 +43,11 @@ enum IndexCmd {
 /// Output formats of `search`.
 #[derive(clap::ValueEnum, Debug, Clone, Copy)]
 enum To {
+    /// Tab-separated: title, species, assembly, assay, target, cell, type, uri, source.
     Table,
+    /// A JSON array of {title, uri, source, kind, facets, fields}.
     Json,
+    /// A GSuite of the results (valid GSuite 0.9; records without a URI left out).
     Gsuite,
 }
 
@@ -65,8 +68,9 @@ pub struct SearchArgs {
     /// At most this many results.
     #[arg(long, default_value_t = 1000)]
     limit: usize,
-    /// Also print the value counts of these facets (after the results, as
-    /// `#facet\tvalue\tcount` lines; table output only).
+    /// Also print the value counts of this facet over the matching records
+    /// (repeatable; after the results, as `#facet<TAB>FIELD<TAB>value<TAB>count`
+    /// lines; table output only).
     #[arg(long, value_name = "FIELD")]
     facet: Vec<String>,
 }
