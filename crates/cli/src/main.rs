@@ -55,13 +55,13 @@ enum Command {
     Export(cmd::store::ExportArgs),
     /// FAIRtracks v1.0.2 JSON: validate offline, convert to GSuite.
     Fairtracks(cmd::fairtracks::Args),
-    /// Build the local search index from FAIRtracks, GSuite and other sources.
+    /// Build the local search index from the catalogue, track hubs, GSuite files and FAIRtracks documents.
     Index(cmd::search::IndexArgs),
     /// Search the local index with a typed query (`species:9606 assay:ChIP-seq …`).
     Search(cmd::search::SearchArgs),
     /// GSuite 0.9 collections of tracks: validate, info, convert.
     Gsuite(cmd::gsuite::Args),
-    /// Download the remote tracks of a GSuite into a verified cache.
+    /// Download the remote tracks of a GSuite or FAIRtracks document into a verified cache.
     Fetch(cmd::fetch::Args),
     /// The catalogue of public track collections: list, show, search.
     Collections(cmd::collections::Args),

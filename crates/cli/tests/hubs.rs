@@ -83,7 +83,10 @@ fn tracks_as_tsv_json_and_gsuite() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(o.stdout.is_empty());
     let g = std::fs::read_to_string(d.path().join("out.gsuite")).unwrap();
-    assert!(g.starts_with("##location: multiple\n##file format: binary\n##track type: function\n##genome: hg38\n###uri\ttitle\tfile_format\ttrack_type\tgenome"), "{g}");
+    assert!(g.starts_with("##location: multiple\n##file format: primary\n##track type: function\n##genome: hg38\n###uri\ttitle\tfile_format\ttrack_type\tgenome"), "{g}");
+    // What the listing writes passes the GSuite validator.
+    let v = gtrack(&["gsuite", "validate", "out.gsuite"], d.path());
+    assert!(v.status.success(), "{}", text(&v.stderr));
     // No temporary files are left next to the output.
     let left: Vec<_> = std::fs::read_dir(d.path())
         .unwrap()
@@ -213,4 +216,74 @@ fn search_against_a_local_registry() {
         &dir,
     );
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// Serve the files under `root` on 127.0.0.1.
+fn serve_dir(root: std::path::PathBuf) -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = r.read_line(&mut first);
+            loop {
+                let mut h = String::new();
+                if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let path = first
+                .split(' ')
+                .nth(1)
+                .unwrap_or("/")
+                .trim_start_matches('/');
+            let (status, body) = match std::fs::read(root.join(path)) {
+                Ok(b) => ("200 OK", b),
+                Err(_) => ("404 Not Found", Vec::new()),
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(&body);
+        }
+    });
+    base
+}
+
+#[test]
+fn hubs_over_http_refuse_loopback_unless_allowed() {
+    let d = tempfile::tempdir().unwrap();
+    write_hub(d.path());
+    let base = serve_dir(d.path().to_path_buf());
+    let url = format!("{base}/hub.txt");
+    for cmd in ["tracks", "check"] {
+        let out = gtrack(&["hub", cmd, &url], d.path());
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let err = text(&out.stderr);
+        assert!(err.contains("loopback"), "{cmd}: {err}");
+        assert!(err.contains("--allow-private-network"), "{cmd}: {err}");
+    }
+    let out = gtrack(
+        &[
+            "hub",
+            "tracks",
+            &url,
+            "--to",
+            "gsuite",
+            "--allow-private-network",
+        ],
+        d.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let g = text(&out.stdout);
+    assert!(g.contains(&format!("{base}/hg38/a.bw\tA\t")), "{g}");
+    std::fs::write(d.path().join("out.gsuite"), &out.stdout).unwrap();
+    let v = gtrack(&["gsuite", "validate", "out.gsuite"], d.path());
+    assert!(v.status.success(), "{}", text(&v.stderr));
+    let out = gtrack(&["hub", "check", &url, "--allow-private-network"], d.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }

@@ -170,6 +170,15 @@ pub enum FetchError {
     /// A declared checksum is malformed.
     #[error("bad checksum: {0}")]
     BadChecksum(String),
+    /// A checksum is required (FAIRtracks input) but the track declares none.
+    #[error("`{url}` declares no checksum; FAIRtracks requires `checksum` (cs_method and cs_hash) on every track, add it to the document")]
+    MissingChecksum {
+        /// The URL.
+        url: String,
+    },
+    /// A FAIRtracks input that is not a collection document.
+    #[error(transparent)]
+    Fairtracks(#[from] crate::fairtracks::FairtracksError),
     /// Network failure (the partial download is kept for resuming).
     #[error("`{url}`: {source}")]
     Http {
@@ -211,6 +220,9 @@ pub struct FetchOptions {
     pub max_age: Option<Duration>,
     /// Timeout of one whole request.
     pub timeout: Duration,
+    /// Refuse tracks that declare no checksum (set for FAIRtracks input,
+    /// where the checksum is mandatory).
+    pub require_checksum: bool,
 }
 
 impl Default for FetchOptions {
@@ -223,6 +235,7 @@ impl Default for FetchOptions {
             max_redirects: 10,
             max_age: None,
             timeout: Duration::from_secs(600),
+            require_checksum: false,
         }
     }
 }
@@ -631,22 +644,49 @@ fn check_host(url: &str, host: &str, port: u16, allowed: &[SocketAddr]) -> Resul
     Ok(())
 }
 
-/// Download `url` into `part` (resuming what is there); returns the final URL.
-fn download(url: &str, part: &Path, opts: &FetchOptions) -> Result<String, FetchError> {
+/// An HTTP agent whose resolver refuses non-public addresses (unless
+/// `allow_private`; `allowed` lists exceptions), following at most
+/// `max_redirects` redirects itself (every hop goes through the same
+/// resolver), with no proxy (a proxy would hide the target's address).
+pub(crate) fn guarded_agent(
+    timeout: Duration,
+    max_redirects: u32,
+    allow_private: bool,
+    allowed: &[SocketAddr],
+) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
-        .max_redirects(0)
+        .max_redirects(max_redirects)
         .http_status_as_error(false)
         .proxy(None)
-        .timeout_global(Some(opts.timeout))
+        .timeout_global(Some(timeout))
         .user_agent(concat!("gtrack/", env!("CARGO_PKG_VERSION")))
         .build();
-    let agent = ureq::Agent::with_parts(
+    ureq::Agent::with_parts(
         config,
         ureq::unversioned::transport::DefaultConnector::new(),
         GuardResolver {
-            allow_private: opts.allow_private_network,
-            allowed: opts.allowed_endpoints.clone(),
+            allow_private,
+            allowed: allowed.to_vec(),
         },
+    )
+}
+
+/// Check that `url` (http or https) names a host whose every address is
+/// public; `Ok` for other schemes (their callers refuse them).
+pub(crate) fn check_url(url: &str, allowed: &[SocketAddr]) -> Result<(), FetchError> {
+    match url_parts(url) {
+        Ok((_, host, port)) => check_host(url, &host, port, allowed),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Download `url` into `part` (resuming what is there); returns the final URL.
+fn download(url: &str, part: &Path, opts: &FetchOptions) -> Result<String, FetchError> {
+    let agent = guarded_agent(
+        opts.timeout,
+        0,
+        opts.allow_private_network,
+        &opts.allowed_endpoints,
     );
     let mut current = url.to_string();
     let mut hops = 0u32;
@@ -863,6 +903,9 @@ pub fn fetch_gsuite(
                 });
             }
             let expected = gsuite_checksum(g, row)?;
+            if expected.is_none() && opts.require_checksum {
+                return Err(FetchError::MissingChecksum { url: uri.clone() });
+            }
             let target = info.target.clone();
             cache
                 .fetch(&target, expected.as_ref(), opts)
@@ -921,6 +964,24 @@ pub fn fetch_gsuite(
         .retain(|(k, _)| !k.eq_ignore_ascii_case("location"));
     local.complete_headers();
     Ok((outcomes, Some(local)))
+}
+
+/// Deferred download of a FAIRtracks document: its tracks as a GSuite
+/// ([`crate::fairtracks::to_gsuite`]: the `checksum->cs_method` /
+/// `checksum->cs_hash` columns carry each track's checksum), fetched with
+/// [`fetch_gsuite`] and checksums required, since FAIRtracks mandates them.
+/// Outcome `row` `i` is the track at JSON path `/tracks/i`.
+pub fn fetch_fairtracks(
+    doc: &serde_json::Value,
+    cache: &Cache,
+    opts: &FetchOptions,
+) -> Result<(Vec<TrackOutcome>, Option<GSuite>), FetchError> {
+    let g = crate::fairtracks::to_gsuite(doc)?;
+    let opts = FetchOptions {
+        require_checksum: true,
+        ..opts.clone()
+    };
+    fetch_gsuite(&g, cache, &opts)
 }
 
 #[cfg(test)]

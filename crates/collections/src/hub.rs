@@ -738,37 +738,15 @@ fn file_format(row: &TrackRow) -> String {
     }
 }
 
-/// The common GTrack type of a set: the one type if all agree, the
-/// simplest type they all reduce to (dropping values and edges, keeping
-/// start/end) if any, `unknown` for none, else `multiple`.
-fn common_track_type(types: &[Option<gtrack_core::TrackType>]) -> String {
-    use gtrack_core::TrackType;
-    if types.is_empty() || types.iter().any(Option::is_none) {
-        return if types.iter().all(Option::is_none) {
-            "unknown".into()
-        } else {
-            "multiple".into()
-        };
-    }
-    let cols: Vec<_> = types.iter().flatten().map(|t| t.core_columns()).collect();
-    let first = cols[0];
-    if cols
-        .iter()
-        .any(|c| c.start != first.start || c.end != first.end)
-    {
-        return "multiple".into();
-    }
-    let mut c = first;
-    c.value = cols.iter().all(|x| x.value);
-    c.edges = cols.iter().all(|x| x.edges);
-    TrackType::from_core_columns(c).map_or("multiple".into(), |t| t.name().to_string())
-}
-
-/// The rows as a GSuite: columns `uri`, `title` (shortLabel),
-/// `file_format`, `track_type` (GTrack, see [`gtrack_type`]), `genome`,
-/// then `track`, `long_label`, `parents`, `hub_type`, then facets and
-/// metadata. Headers `location`, `file format`, `track type` and `genome`
-/// summarise the rows.
+/// The rows as a GSuite that passes the GSuite validator: columns `uri`,
+/// `title` (shortLabel), `file_format` (`primary`: hub data files are
+/// standard formats), `track_type` (GTrack, see [`gtrack_type`]; `.` when
+/// there is none), `genome`, then `track`, `long_label`, `parents`,
+/// `hub_type` (the hub `type` line), `file_type` (`bigWig`, `bigBed`,
+/// `bam`, `cram`, `vcf`, `hic`, `hal`), then facets and metadata. The
+/// four headers summarise the rows as GSuite does ([`GSuite::complete_headers`]:
+/// `unknown` wins, differing values give `multiple`, track types reduce to
+/// the simplest common type).
 pub fn rows_to_gsuite(rows: &[TrackRow]) -> GSuite {
     const FIXED: &[&str] = &[
         "uri",
@@ -780,53 +758,42 @@ pub fn rows_to_gsuite(rows: &[TrackRow]) -> GSuite {
         "long_label",
         "parents",
         "hub_type",
+        "file_type",
     ];
     let mut g = GSuite::new(FIXED.iter().copied());
-    let remote = |u: &str| {
-        ["http://", "https://", "ftp://", "rsync://"]
-            .iter()
-            .any(|p| u.starts_with(p))
-    };
-    let location = if rows.is_empty() {
-        "unknown"
-    } else if rows.iter().all(|r| remote(&r.uri)) {
-        "remote"
-    } else if rows.iter().all(|r| r.uri.starts_with("file:")) {
-        "local"
-    } else {
-        "multiple"
-    };
-    g.set_header("location", location);
-    g.set_header(
-        "file format",
-        if rows.is_empty() { "unknown" } else { "binary" },
-    );
-    let types: Vec<_> = rows.iter().map(|r| gtrack_type(&r.track_type)).collect();
-    g.set_header("track type", common_track_type(&types));
-    let mut genomes: Vec<&str> = rows.iter().map(|r| r.genome.as_str()).collect();
-    genomes.dedup();
-    genomes.sort_unstable();
-    genomes.dedup();
-    g.set_header(
-        "genome",
-        match genomes.as_slice() {
-            [] => "unknown",
-            [one] => one,
-            _ => "multiple",
-        },
-    );
     let extra = extra_columns(rows, FIXED);
+    let mut titles = std::collections::HashSet::new();
     for r in rows {
+        // Titles are unique in a GSuite: a repeated shortLabel gets the
+        // track name (unique within a genome) and then the genome.
+        let mut title = r.short_label.trim().to_string();
+        if title.is_empty() {
+            title = r.track.clone();
+        }
+        if titles.contains(&title) {
+            title = format!("{title} ({})", r.track);
+        }
+        if titles.contains(&title) {
+            title = format!("{title} ({})", r.genome);
+        }
+        let mut n = 2;
+        let base = title.clone();
+        while titles.contains(&title) {
+            title = format!("{base} ({n})");
+            n += 1;
+        }
+        titles.insert(title.clone());
         let mut f: Vec<(&str, String)> = vec![
             ("uri", r.uri.clone()),
-            ("title", r.short_label.clone()),
-            ("file_format", file_format(r)),
+            ("title", title),
+            ("file_format", "primary".into()),
             ("track_type", r.gtrack_type.clone().unwrap_or_default()),
             ("genome", r.genome.clone()),
             ("track", r.track.clone()),
             ("long_label", r.long_label.clone()),
             ("parents", r.parents.join("/")),
             ("hub_type", r.track_type.clone()),
+            ("file_type", file_format(r)),
         ];
         for (name, facet, k) in &extra {
             let m = if *facet { &r.facets } else { &r.metadata };
@@ -846,6 +813,7 @@ pub fn rows_to_gsuite(rows: &[TrackRow]) -> GSuite {
             }
         }
     }
+    g.complete_headers();
     g
 }
 
@@ -862,22 +830,6 @@ mod tests {
         assert_eq!(gtrack_type("vcfTabix"), Some(T::ValuedPoints));
         assert_eq!(gtrack_type("hic"), None);
         assert_eq!(gtrack_type(""), None);
-    }
-
-    #[test]
-    fn common_type_summary() {
-        use gtrack_core::TrackType as T;
-        assert_eq!(common_track_type(&[]), "unknown");
-        assert_eq!(common_track_type(&[Some(T::Segments)]), "segments");
-        assert_eq!(
-            common_track_type(&[Some(T::Segments), Some(T::ValuedSegments)]),
-            "segments"
-        );
-        assert_eq!(
-            common_track_type(&[Some(T::Segments), Some(T::Function)]),
-            "multiple"
-        );
-        assert_eq!(common_track_type(&[Some(T::Segments), None]), "multiple");
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! A local search index: SQLite (bundled) with FTS5 full-text search and
 //! facets over harvested sources, queried with a typed query language.
 //!
-//! Sources: FAIRtracks documents ([`Index::add_fairtracks`]), GSuite files
-//! ([`Index::add_gsuite_text`]) and generic [`Record`]s
-//! ([`Index::add_records`]) that catalogue entries or hub tracks can be
-//! turned into. Each record gets normalised *facets* (species as NCBI taxon
-//! id, assembly as UCSC name with GRC/GCA/GCF synonyms, assay, target, cell,
-//! tissue, file type, track type, source, kind) and a full-text body.
+//! Sources ([`Index::add_source`] picks by name and content): the embedded
+//! catalogue ([`Index::add_catalog`], one `collection` record per entry),
+//! UCSC track hubs ([`Index::add_hub`], one `hub` record and one `track`
+//! record per data track, with subgroup facets and metadata), FAIRtracks
+//! documents ([`Index::add_fairtracks`]), GSuite files ([`Index::add_gsuite`],
+//! read and validated by [`crate::gsuite`]) and generic [`Record`]s
+//! ([`Index::add_records`]). Each record gets normalised *facets* (species
+//! as NCBI taxon id, assembly as UCSC name with GRC/GCA/GCF synonyms,
+//! assay, target, cell, tissue, file type, track type, chromosome with
+//! its aliases, source, kind) and a full-text body.
 //!
 //! The query language ([`parse_query`]):
 //!
@@ -27,7 +31,8 @@ use rusqlite::{params, params_from_iter, Connection};
 use serde_json::{json, Value};
 
 use crate::fairtracks;
-use crate::gsuite::GSuite;
+use crate::gsuite::{self, GSuite};
+use crate::{catalog, hub};
 
 /// Rule ids of query and source errors, with a one-line description.
 pub const RULES: &[(&str, &str)] = &[
@@ -42,7 +47,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("search-empty-value", "a `field:` filter has no value"),
     (
         "search-source-format",
-        "an `index add` source is neither FAIRtracks JSON nor GSuite",
+        "an `index add` source is none of: `catalog`, a track hub, FAIRtracks JSON, GSuite",
     ),
 ];
 
@@ -56,6 +61,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("tissue", "organism part / tissue (liver)"),
     ("type", "file type (bigWig = bw, bigBed = bb, bed, narrowPeak, bam, …)"),
     ("tracktype", "GTrack track type (segments, VS, step function, …)"),
+    ("chrom", "chromosome a track is restricted to (from its metadata or file name); aliases match (chr1 = 1, chrM = MT)"),
     ("source", "the harvested source (file path or name), substring match"),
     ("kind", "record kind (track, collection, hub, …)"),
     ("title", "words in the title (full text)"),
@@ -87,6 +93,13 @@ pub enum SearchError {
     /// A FAIRtracks source that cannot be read.
     #[error(transparent)]
     Fairtracks(#[from] fairtracks::FairtracksError),
+    /// A GSuite source that breaks GSuite rules (one diagnostic per
+    /// finding, each `FILE:LINE: RULE: message`).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    GSuite(Vec<gsuite::Diagnostic>),
+    /// A hub whose hub.txt cannot be read (or refused: private network).
+    #[error(transparent)]
+    Hub(#[from] hub::HubError),
     /// File-system error.
     #[error("{path}: {source}")]
     Io {
@@ -330,12 +343,17 @@ fn facet_of_key(key: &str) -> Option<&'static str> {
         | "taxonomy" => "species",
         "assembly" | "assembly_name" | "assembly_id" | "genome" => "assembly",
         "assay" | "technique" | "assay_type" | "experiment type" | "experiment_type" => "assay",
-        "target" | "antibody" | "sequence_feature" | "gene_id" | "histone" => "target",
-        "cell" | "cell_type" | "cell_line" | "cell type" | "cell line" | "sample_type"
-        | "biosample" => "cell",
+        "target" | "antibody" | "sequence_feature" | "gene_id" | "histone" | "factor" | "mark" => {
+            "target"
+        }
+        "cell" | "cell_type" | "cell_line" | "cell type" | "cell line" | "celltype"
+        | "cellline" | "sample_type" | "biosample" => "cell",
         "tissue" | "organism_part" | "organ" => "tissue",
         "type" | "file_format" | "file_type" | "filetype" | "format" => "type",
-        "geometric_track_type" | "track type" | "track_type" | "tracktype" => "tracktype",
+        "geometric_track_type" | "track type" | "track_type" | "tracktype" | "gtrack_type" => {
+            "tracktype"
+        }
+        "chrom" | "chromosome" | "chr" | "seqid" | "seq_region" | "sequence" => "chrom",
         _ => return None,
     })
 }
@@ -385,13 +403,17 @@ fn query_value(field: &str, v: &str) -> String {
             .map(|t| t.name().to_string())
             .unwrap_or_else(|_| v.to_ascii_lowercase()),
         "kind" => v.to_ascii_lowercase(),
+        "chrom" => chrom_canonical(v, None),
         _ => norm_text(v),
     }
 }
 
 /// Facets of a record: from its fields, its URI, its source and kind.
+/// Chromosomes are normalised with the record's assembly (see
+/// [`chrom_canonical`]).
 fn facets_of(r: &Record) -> Vec<(&'static str, String, String)> {
     let mut out: Vec<(&'static str, String, String)> = Vec::new();
+    let mut chroms: Vec<String> = Vec::new();
     let mut add = |f: &'static str, v: &str| {
         if let Some((d, n)) = facet_value(f, v) {
             if !out.iter().any(|(f2, _, n2)| *f2 == f && *n2 == n) {
@@ -400,16 +422,93 @@ fn facets_of(r: &Record) -> Vec<(&'static str, String, String)> {
         }
     };
     for (k, v) in &r.fields {
-        if let Some(f) = facet_of_key(k) {
-            add(f, v);
+        match facet_of_key(k) {
+            Some("chrom") => chroms.extend(v.split(',').map(|c| c.trim().to_string())),
+            Some(f) => add(f, v),
+            None => {}
         }
     }
     if let Some(t) = file_type_of_uri(&r.uri) {
         add("type", t);
     }
+    chroms.extend(chrom_of_uri(&r.uri));
     add("source", &r.source);
     add("kind", &r.kind);
+    let assemblies: Vec<String> = out
+        .iter()
+        .filter(|(f, _, _)| *f == "assembly")
+        .map(|(_, d, _)| d.clone())
+        .collect();
+    for c in chroms.iter().filter(|c| !c.is_empty() && *c != ".") {
+        let n = chrom_canonical(c, assemblies.first().map(String::as_str));
+        if !out.iter().any(|(f2, _, n2)| *f2 == "chrom" && *n2 == n) {
+            out.push(("chrom", n.clone(), n));
+        }
+    }
     out
+}
+
+// ---------------------------------------------------------------- chromosomes
+
+/// The canonical name of chromosome `name`: through the aliases of the
+/// bundled genome `assembly` when there is one and it knows the name
+/// (`1` → `chr1`, `MT` → `chrM` in hg38), else by the UCSC convention
+/// (`chr` prefix added, `M`/`MT` → `chrM`, `X`/`Y` upper case).
+pub fn chrom_canonical(name: &str, assembly: Option<&str>) -> String {
+    let name = name.trim();
+    if let Some(g) = assembly.and_then(bundled_genome) {
+        if let Some(c) = g.canonical(name) {
+            return c.to_string();
+        }
+    }
+    let lower = name.to_ascii_lowercase();
+    let bare = ["chromosome", "chrom", "chr"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower)
+        .trim_start_matches(['_', '-']);
+    match bare {
+        "m" | "mt" => "chrM".into(),
+        b if b.bytes().all(|c| c.is_ascii_digit()) && !b.is_empty() => {
+            format!("chr{}", b.trim_start_matches('0'))
+        }
+        b if b.len() == 1 => format!("chr{}", b.to_ascii_uppercase()),
+        _ => format!("chr{bare}"),
+    }
+}
+
+/// The bundled genome named `assembly` (any synonym), parsed once.
+fn bundled_genome(assembly: &str) -> Option<&'static gtrack_core::Genome> {
+    use std::sync::OnceLock;
+    static G: OnceLock<Vec<gtrack_core::Genome>> = OnceLock::new();
+    let all = G.get_or_init(|| {
+        gtrack_core::Genome::bundled_names()
+            .iter()
+            .filter_map(|n| gtrack_core::Genome::bundled(n).ok())
+            .collect()
+    });
+    let canon = assembly_canonical(assembly)?;
+    all.iter().find(|g| g.name() == canon)
+}
+
+/// A chromosome named in a URI's file name (`ALL.chr22.vcf.gz`,
+/// `x_chromosome_X.bed`), if any.
+fn chrom_of_uri(uri: &str) -> Option<String> {
+    use std::sync::OnceLock;
+    static RE: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"(?i)(?:^|[^a-z0-9])(chr(?:om(?:osome)?)?[_-]?(?:[0-9]{1,2}|x|y|mt|m|w|z))(?:[^a-z0-9]|$)",
+            )
+            .ok()
+        })
+        .as_ref()?;
+    let path = uri.split(['?', '#']).next().unwrap_or(uri);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    re.captures(name)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
 }
 
 // ---------------------------------------------------------------- query
@@ -715,43 +814,135 @@ impl Index {
         self.add_records(source, &records_of_gsuite(source, &g))
     }
 
-    /// Index the tracks of a GSuite text, replacing `source`.
-    pub fn add_gsuite_text(&mut self, source: &str, text: &str) -> Result<usize, SearchError> {
-        let g = parse_gsuite_minimal(text);
-        self.add_records(source, &records_of_gsuite(source, &g))
+    /// Index the tracks of a GSuite, replacing `source`.
+    pub fn add_gsuite(&mut self, source: &str, g: &GSuite) -> Result<usize, SearchError> {
+        self.add_records(source, &records_of_gsuite(source, g))
     }
 
-    /// Index a file: FAIRtracks JSON (`.json`, or text starting with `{`)
-    /// or GSuite (`.gsuite`, or text starting with `#`). The source name is
-    /// the canonical path, so adding a file again replaces its records.
-    pub fn add_path(&mut self, path: &Path) -> Result<usize, SearchError> {
-        let name = path.display().to_string();
+    /// Read GSuite text with the full GSuite reader (every rule checked;
+    /// an invalid file is [`SearchError::GSuite`] and nothing is indexed)
+    /// and index its tracks, replacing `source`.
+    pub fn add_gsuite_text(&mut self, source: &str, text: &str) -> Result<usize, SearchError> {
+        let parsed = gsuite::parse_str(text, source, &gsuite::ReadOptions::default())
+            .map_err(SearchError::GSuite)?;
+        self.add_gsuite(source, &parsed.suite)
+    }
+
+    /// Index the embedded catalogue of track collections (under
+    /// [`CATALOG_SOURCE`]), replacing an earlier copy.
+    pub fn add_catalog(&mut self) -> Result<usize, SearchError> {
+        self.add_records(CATALOG_SOURCE, &records_of_catalog())
+    }
+
+    /// Index a hub (see [`records_of_hub`]), replacing `source`.
+    pub fn add_hub(&mut self, source: &str, h: &hub::Hub) -> Result<usize, SearchError> {
+        self.add_records(source, &records_of_hub(source, h))
+    }
+
+    /// Index one source named as on the command line:
+    ///
+    /// - `catalog` (or `catalogue`): the embedded catalogue (a file of
+    ///   that name is reached as `./catalog`);
+    /// - an `http(s)://` or `file:` URL: a track hub (hub.txt or a bare
+    ///   trackDb), read with `opts.hub` (private-network guard);
+    /// - a path: FAIRtracks JSON (`.json` or text starting with `{`),
+    ///   GSuite (`.gsuite`, or `##` header lines), or a hub (hub.txt or a
+    ///   bare trackDb: the first line that is not a comment starts with
+    ///   `hub` or `track`).
+    ///
+    /// Sources are filed under the URL, the canonical path or `catalog`,
+    /// so adding one again replaces its records.
+    pub fn add_source(&mut self, spec: &str, opts: &SourceOptions) -> Result<Added, SearchError> {
+        let lower = spec.to_ascii_lowercase();
+        if lower == "catalog" || lower == "catalogue" {
+            let records = self.add_catalog()?;
+            return Ok(Added {
+                source: CATALOG_SOURCE.into(),
+                kind: "catalog",
+                records,
+                findings: Vec::new(),
+            });
+        }
+        if ["http://", "https://", "file:"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+        {
+            return self.add_hub_input(spec, spec, opts);
+        }
+        let path = Path::new(spec);
         let source = std::fs::canonicalize(path)
             .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| name.clone());
-        let text = std::fs::read_to_string(path).map_err(|source| SearchError::Io {
-            path: name.clone(),
-            source,
+            .unwrap_or_else(|_| spec.to_string());
+        let text = std::fs::read_to_string(path).map_err(|e| SearchError::Io {
+            path: spec.to_string(),
+            source: e,
         })?;
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let first = text.trim_start().chars().next();
-        if ext == "json" || (ext != "gsuite" && first == Some('{')) {
-            let doc = fairtracks::parse(&text, &name)?;
-            self.add_fairtracks(&source, &doc)
-        } else if ext == "gsuite" || first == Some('#') {
-            self.add_gsuite_text(&source, &text)
-        } else {
-            Err(SearchError::Source {
-                path: name,
+        match sniff(path, &text) {
+            Some("fairtracks") => {
+                let doc = fairtracks::parse(&text, spec)?;
+                let records = self.add_fairtracks(&source, &doc)?;
+                Ok(Added {
+                    source,
+                    kind: "fairtracks",
+                    records,
+                    findings: Vec::new(),
+                })
+            }
+            Some("gsuite") => {
+                let parsed = gsuite::parse_str(&text, spec, &gsuite::ReadOptions::default())
+                    .map_err(SearchError::GSuite)?;
+                let records = self.add_gsuite(&source, &parsed.suite)?;
+                Ok(Added {
+                    source,
+                    kind: "gsuite",
+                    records,
+                    findings: Vec::new(),
+                })
+            }
+            Some(_) => self.add_hub_input(spec, &source, opts),
+            None => Err(SearchError::Source {
+                path: spec.to_string(),
                 rule: "search-source-format",
-                message: "not FAIRtracks JSON (.json) nor GSuite (.gsuite); give one of those"
-                    .into(),
-            })
+                message: "not `catalog`, a hub (hub.txt / trackDb, or an http(s) URL of one), FAIRtracks JSON (.json) nor GSuite (.gsuite); give one of those".into(),
+            }),
         }
+    }
+
+    fn add_hub_input(
+        &mut self,
+        input: &str,
+        source: &str,
+        opts: &SourceOptions,
+    ) -> Result<Added, SearchError> {
+        let loaded = hub::load(input, &opts.hub)?;
+        let findings = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(ToString::to_string)
+            .collect();
+        let records = self.add_hub(source, &loaded.hub)?;
+        Ok(Added {
+            source: source.to_string(),
+            kind: "hub",
+            records,
+            findings,
+        })
+    }
+
+    /// Index a file (FAIRtracks JSON, GSuite or a hub; see
+    /// [`Index::add_source`], whose rules pick the kind) and return the
+    /// number of records. Hubs are read with the default (untrusted)
+    /// options.
+    pub fn add_path(&mut self, path: &Path) -> Result<usize, SearchError> {
+        let spec = path.display().to_string();
+        let spec = if matches!(spec.to_ascii_lowercase().as_str(), "catalog" | "catalogue") {
+            format!("./{spec}")
+        } else {
+            spec
+        };
+        self.add_source(&spec, &SourceOptions::default())
+            .map(|a| a.records)
     }
 
     /// The records matching `q`, best first (full-text rank, then order of
@@ -885,79 +1076,225 @@ fn insert(tx: &rusqlite::Transaction<'_>, r: &Record) -> Result<i64, SearchError
     Ok(id)
 }
 
-// ---------------------------------------------------------------- GSuite
-
-/// Minimal GSuite reader: `##key: value` headers, `###col\tcol` column
-/// line, tab-separated rows; other `#` lines are skipped.
-// TODO-unify: replace with the full reader of `crate::gsuite` once merged.
-pub fn parse_gsuite_minimal(text: &str) -> GSuite {
-    let mut g = GSuite::default();
-    for line in text.lines() {
-        let line = line.trim_end_matches('\r');
-        if let Some(cols) = line.strip_prefix("###") {
-            g.columns = cols
-                .split('\t')
-                .map(|c| c.trim().to_ascii_lowercase())
-                .collect();
-        } else if let Some(h) = line.strip_prefix("##") {
-            if let Some((k, v)) = h.split_once(':') {
-                g.headers
-                    .push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-            }
-        } else if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        } else {
-            if g.columns.is_empty() {
-                g.columns = vec!["uri".into()];
-            }
-            g.rows.push(line.split('\t').map(str::to_string).collect());
-        }
-    }
-    g
-}
+// ---------------------------------------------------------------- sources
 
 /// One `track` record per GSuite row: the `uri` and `title` columns, the
-/// other columns as fields, plus the `genome` and `track type` headers.
+/// other columns as fields, plus the track's `genome` and `track type` as
+/// GSuite resolves them (column, else header; see
+/// [`GSuite::track_attributes`]) when no column gives them.
 pub fn records_of_gsuite(source: &str, g: &GSuite) -> Vec<Record> {
-    let header = |k: &str| {
-        g.headers
-            .iter()
-            .find(|(h, _)| h == k)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !matches!(v.as_str(), "" | "unknown" | "multiple"))
-    };
-    let genome = header("genome");
-    let track_type = header("track type");
-    g.rows
-        .iter()
+    (0..g.len())
         .map(|row| {
             let mut r = Record {
                 source: source.to_string(),
                 kind: "track".into(),
                 ..Default::default()
             };
-            for (c, v) in g.columns.iter().zip(row) {
+            for (c, v) in g.columns.iter().zip(&g.rows[row]) {
                 if v.is_empty() || v == "." {
                     continue;
                 }
-                match c.as_str() {
+                match c.to_ascii_lowercase().as_str() {
                     "uri" => r.uri = v.clone(),
-                    "title" => r.title = v.clone(),
+                    "title" => r.title = v.trim().to_string(),
                     _ => r.fields.push((c.clone(), v.clone())),
                 }
             }
             if r.title.is_empty() {
                 r.title = r.uri.rsplit('/').next().unwrap_or(&r.uri).to_string();
             }
-            if let Some(gn) = &genome {
-                r.fields.push(("genome".into(), gn.clone()));
+            let a = g.track_attributes(row);
+            let known = |v: &str| !v.eq_ignore_ascii_case("unknown") && !v.is_empty();
+            if g.column("genome").is_none() && known(&a.genome) {
+                r.fields.push(("genome".into(), a.genome));
             }
-            if let Some(t) = &track_type {
-                r.fields.push(("track type".into(), t.clone()));
+            if g.column("track_type").is_none() && known(&a.track_type) {
+                r.fields.push(("track type".into(), a.track_type));
             }
             r
         })
         .collect()
+}
+
+/// The name [`Index::add_catalog`] files the catalogue under.
+pub const CATALOG_SOURCE: &str = "catalog";
+
+/// One `collection` record per catalogue entry: its name, home page, and
+/// fields `id`, `alias`, `domain`, `species` (NCBI taxon id when known,
+/// else the name), `assay`, `organisation`, `access->KIND` (portal,
+/// rest_api, track_hub URLs), one field per relation (`contains`, …)
+/// and `note`.
+pub fn records_of_catalog() -> Vec<Record> {
+    catalog::collections()
+        .iter()
+        .map(|c| {
+            let mut f: Vec<(String, String)> = vec![("id".into(), c.id.clone())];
+            let mut push = |k: &str, v: &str| f.push((k.to_string(), v.to_string()));
+            for a in &c.aliases {
+                push("alias", a);
+            }
+            for d in &c.domains {
+                push("domain", d);
+            }
+            for o in &c.organisms {
+                match o.taxon {
+                    Some(t) => push("species", &t.to_string()),
+                    None => push("organism", &o.name),
+                }
+                push("organism name", &o.name);
+            }
+            for a in &c.assays {
+                push("assay", a);
+            }
+            push("organisation", &c.organisation);
+            for a in &c.access {
+                let kind = serde_json::to_value(a.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                push(&format!("access->{kind}"), &a.url);
+            }
+            for r in &c.relations {
+                push(r.kind.name(), &r.target);
+            }
+            for r in &c.external_relations {
+                push(r.kind.name(), &r.name);
+            }
+            if let Some(n) = &c.note {
+                push("note", n);
+            }
+            Record {
+                source: CATALOG_SOURCE.into(),
+                kind: "collection".into(),
+                uri: c.urls.first().cloned().unwrap_or_default(),
+                title: c.name.clone(),
+                fields: f,
+            }
+        })
+        .collect()
+}
+
+/// Records of a hub: one `hub` record (hub.txt URL, short label, one
+/// `assembly` field per genome, long label, email) and one `track` record
+/// per data track of every genome (title from `shortLabel`; fields
+/// `genome`, `track`, `long_label`, `parents`, `type` (the hub type's
+/// first word), `hub_type`, `gtrack_type`, then the subgroup facets and
+/// the `metadata` / metadata-table values under their own keys).
+pub fn records_of_hub(source: &str, h: &hub::Hub) -> Vec<Record> {
+    let mut out = Vec::new();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    if let Some(n) = &h.name {
+        fields.push(("hub".into(), n.clone()));
+    }
+    for g in &h.genomes {
+        fields.push(("assembly".into(), g.name.clone()));
+    }
+    if let Some(l) = &h.long_label {
+        fields.push(("long_label".into(), l.clone()));
+    }
+    if let Some(e) = &h.email {
+        fields.push(("email".into(), e.clone()));
+    }
+    out.push(Record {
+        source: source.to_string(),
+        kind: "hub".into(),
+        uri: h.url.clone(),
+        title: h
+            .short_label
+            .clone()
+            .or_else(|| h.name.clone())
+            .unwrap_or_else(|| h.url.clone()),
+        fields,
+    });
+    // `rows(None)` never fails; an empty listing is all it could give.
+    for row in h.rows(None).unwrap_or_default() {
+        let mut f: Vec<(String, String)> = vec![
+            ("genome".into(), row.genome.clone()),
+            ("track".into(), row.track.clone()),
+        ];
+        let mut push = |k: &str, v: &str| {
+            if !v.is_empty() {
+                f.push((k.to_string(), v.to_string()));
+            }
+        };
+        push("long_label", &row.long_label);
+        push("parents", &row.parents.join("/"));
+        push(
+            "type",
+            row.track_type.split_whitespace().next().unwrap_or(""),
+        );
+        push("hub_type", &row.track_type);
+        push("gtrack_type", row.gtrack_type.as_deref().unwrap_or(""));
+        for (k, v) in row.facets.iter().chain(&row.metadata) {
+            push(k, v);
+        }
+        out.push(Record {
+            source: source.to_string(),
+            kind: "track".into(),
+            uri: row.uri.clone(),
+            title: if row.short_label.is_empty() {
+                row.track.clone()
+            } else {
+                row.short_label.clone()
+            },
+            fields: f,
+        });
+    }
+    out
+}
+
+/// How [`Index::add_source`] reaches hubs.
+#[derive(Debug, Clone, Default)]
+pub struct SourceOptions {
+    /// Options of hub reads (private-network guard, limits).
+    pub hub: hub::LoadOptions,
+}
+
+/// What [`Index::add_source`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Added {
+    /// The name the records are filed under (replaced when added again).
+    pub source: String,
+    /// What kind of source it was: `catalog`, `hub`, `fairtracks`, `gsuite`.
+    pub kind: &'static str,
+    /// Records indexed.
+    pub records: usize,
+    /// Errors found in a hub while reading it (`FILE:LINE: RULE: message`);
+    /// what could be read was indexed all the same.
+    pub findings: Vec<String>,
+}
+
+/// The kind of a local source file, by extension, then by content.
+fn sniff(path: &Path, text: &str) -> Option<&'static str> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "json" => return Some("fairtracks"),
+        "gsuite" => return Some("gsuite"),
+        _ => {}
+    }
+    let t = text.trim_start_matches('\u{feff}');
+    if t.trim_start().starts_with('{') {
+        return Some("fairtracks");
+    }
+    if t.lines().any(|l| l.starts_with("##")) {
+        return Some("gsuite");
+    }
+    let first = t
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    let word = first.split_whitespace().next()?;
+    if matches!(word, "hub" | "track") {
+        return Some("hub");
+    }
+    if first.contains("://") {
+        return Some("gsuite");
+    }
+    None
 }
 
 // ---------------------------------------------------------------- output
@@ -1020,45 +1357,81 @@ pub fn to_json(hits: &[Hit]) -> Value {
     )
 }
 
-/// Results as a GSuite: `uri`, `title`, the record's fields, `source`;
-/// `genome` summarised from the assembly facet.
+/// Results as a GSuite that passes the GSuite validator: columns `uri`,
+/// `title` (made unique with ` (2)`, ` (3)`, …), `genome` (the assembly
+/// facet, `unknown` when a record has none or several), `track_type` (the
+/// tracktype facet, likewise), the record's fields
+/// (names compared ignoring case; reserved columns only with values GSuite
+/// allows), then `source`; the four headers are derived from the tracks.
+/// Records whose URI GSuite cannot hold (none, or an unknown scheme) are
+/// left out.
 pub fn to_gsuite(hits: &[Hit]) -> GSuite {
-    let mut g = GSuite::new(["uri", "title"]);
-    let all_remote = hits
-        .iter()
-        .all(|h| h.record.uri.contains("://") && !h.record.uri.starts_with("file:"));
-    g.set_header("location", if all_remote { "remote" } else { "multiple" });
-    g.set_header("file format", "unknown");
-    g.set_header("track type", "unknown");
-    let genomes: std::collections::BTreeSet<String> =
-        hits.iter().map(|h| h.facet("assembly")).collect();
-    g.set_header(
-        "genome",
-        match genomes.len() {
-            1 if !genomes
-                .iter()
-                .next()
-                .is_some_and(|s| s.is_empty() || s.contains(',')) =>
-            {
-                genomes.into_iter().next().unwrap_or_default()
-            }
-            0 => "unknown".into(),
-            _ => "multiple".into(),
-        },
-    );
+    let mut g = GSuite::new(["uri", "title", "genome", "track_type"]);
+    let mut titles = std::collections::HashSet::new();
     for h in hits {
+        if gsuite::uri::check_uri(&h.record.uri, true).is_err() {
+            continue;
+        }
+        let base = h.record.title.trim().to_string();
+        let base = if base.is_empty() {
+            h.record.uri.clone()
+        } else {
+            base
+        };
+        let mut title = base.clone();
+        let mut n = 2;
+        while !titles.insert(title.to_lowercase()) {
+            title = format!("{base} ({n})");
+            n += 1;
+        }
+        let genome = h.facet("assembly");
+        let genome = if genome.is_empty() || genome.contains(',') {
+            "unknown".to_string()
+        } else {
+            genome
+        };
+        let track_type = h.facet("tracktype");
+        let track_type = if track_type.is_empty() || track_type.contains(',') {
+            "unknown".to_string()
+        } else {
+            track_type
+        };
         let mut row: Vec<(String, String)> = vec![
             ("uri".into(), h.record.uri.clone()),
-            ("title".into(), h.record.title.clone()),
+            ("title".into(), title),
+            ("genome".into(), genome),
+            ("track_type".into(), track_type),
         ];
         for (k, v) in &h.record.fields {
-            if k != "genome" && k != "track type" && !row.iter().any(|(k2, _)| k2 == k) {
-                row.push((k.clone(), v.clone()));
+            let lk = k.to_ascii_lowercase();
+            let allowed = match lk.as_str() {
+                "genome" | "track type" | "source" => false,
+                "file_format" => {
+                    matches!(
+                        v.to_ascii_lowercase().as_str(),
+                        "unknown" | "primary" | "preprocessed"
+                    )
+                }
+                "track_type" => {
+                    v.eq_ignore_ascii_case("unknown") || gsuite::parse_track_type(v).is_some()
+                }
+                _ => !k.trim().is_empty(),
+            };
+            if allowed && !row.iter().any(|(k2, _)| k2.eq_ignore_ascii_case(k)) {
+                // Use the spelling of an existing column, if any.
+                let name = g
+                    .columns
+                    .iter()
+                    .find(|c| c.eq_ignore_ascii_case(k))
+                    .cloned()
+                    .unwrap_or_else(|| k.clone());
+                row.push((name, v.clone()));
             }
         }
         row.push(("source".into(), h.record.source.clone()));
         g.push_row(row.iter().map(|(k, v)| (k.as_str(), v.clone())));
     }
+    g.complete_headers();
     g
 }
 

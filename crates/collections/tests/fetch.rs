@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gtrack_collections::fetch::{
-    fetch_gsuite, Algorithm, Cache, Checksum, FetchError, FetchOptions, Status,
+    fetch_fairtracks, fetch_gsuite, Algorithm, Cache, Checksum, FetchError, FetchOptions, Status,
 };
 use gtrack_collections::gsuite::{self, ReadOptions};
 
@@ -459,4 +459,94 @@ fn fairtracks_style_checksum_columns() {
         .unwrap()
         .unwrap();
     assert_eq!(c.algorithm, Algorithm::Md5);
+}
+
+/// Our FAIRtracks fixture with its three tracks pointed at the test server.
+fn fairtracks_doc(srv: &Server) -> serde_json::Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fairtracks/valid.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let b = body();
+    let tracks = doc["tracks"].as_array_mut().unwrap();
+    tracks[0]["file_url"] = srv.url("/data.bed").into();
+    tracks[0]["checksum"] = serde_json::json!({"cs_method": "MD5", "cs_hash": md5_hex(&b)});
+    tracks[1]["file_url"] = srv.url("/nolength").into();
+    tracks[1]["checksum"] = serde_json::json!({"cs_method": "SHA-256", "cs_hash": sha256_hex(&b)});
+    tracks[2]["file_url"] = srv.url("/to?/data.bed").into();
+    tracks[2]["checksum"] = serde_json::json!({"cs_method": "MD5", "cs_hash": md5_hex(&b)});
+    doc
+}
+
+#[test]
+fn fairtracks_documents_are_fetched_verified_by_their_checksums() {
+    let srv = serve();
+    let d = tempfile::tempdir().unwrap();
+    let cache = Cache::open(d.path()).unwrap();
+    let doc = fairtracks_doc(&srv);
+    let (outcomes, local) = fetch_fairtracks(&doc, &cache, &trusted()).unwrap();
+    assert!(outcomes.iter().all(|o| o.result.is_ok()), "{outcomes:?}");
+    let local = local.unwrap();
+    assert_eq!(local.header("location"), Some("local"));
+    assert!(local
+        .check("local.gsuite", &ReadOptions::default())
+        .is_empty());
+    assert_eq!(
+        local.field(1, "original_uri"),
+        Some(srv.url("/nolength").as_str())
+    );
+
+    // A wrong SHA-256 on track 1, no checksum on track 2: row i is /tracks/i.
+    let mut bad = doc.clone();
+    bad["tracks"][1]["checksum"]["cs_hash"] = "0".repeat(64).into();
+    bad["tracks"][2].as_object_mut().unwrap().remove("checksum");
+    bad["tracks"][2]["file_url"] = srv.url("/data.bed?again").into();
+    let cache2 = Cache::open(&d.path().join("c2")).unwrap();
+    let (outcomes, local) = fetch_fairtracks(&bad, &cache2, &trusted()).unwrap();
+    assert!(local.is_none());
+    assert!(outcomes[0].result.is_ok());
+    assert!(
+        matches!(
+            &outcomes[1].result,
+            Err(FetchError::ChecksumMismatch {
+                algorithm: "sha256",
+                ..
+            })
+        ),
+        "{:?}",
+        outcomes[1]
+    );
+    match &outcomes[2].result {
+        Err(e @ FetchError::MissingChecksum { .. }) => {
+            assert!(e.to_string().contains("FAIRtracks requires"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Offline from the first cache: everything is there, nothing requested.
+    let n = srv.requests().len();
+    let offline = FetchOptions {
+        offline: true,
+        max_age: Some(Duration::from_secs(3600)),
+        ..trusted()
+    };
+    let (outcomes, local) = fetch_fairtracks(&doc, &cache, &offline).unwrap();
+    assert!(local.is_some());
+    assert!(outcomes.iter().all(|o| o.stale_age.is_none()));
+    assert_eq!(srv.requests().len(), n);
+    // Offline and stale: still served, and the age is reported.
+    std::thread::sleep(Duration::from_millis(1100));
+    let stale = FetchOptions {
+        max_age: Some(Duration::from_millis(10)),
+        ..offline
+    };
+    let (outcomes, _) = fetch_fairtracks(&doc, &cache, &stale).unwrap();
+    assert!(
+        outcomes.iter().all(|o| o.stale_age.is_some()),
+        "{outcomes:?}"
+    );
+    assert_eq!(srv.requests().len(), n);
+    // Not a collection document.
+    assert!(matches!(
+        fetch_fairtracks(&serde_json::json!({"a": 1}), &cache, &trusted()),
+        Err(FetchError::Fairtracks(_))
+    ));
 }

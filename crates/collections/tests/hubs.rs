@@ -396,6 +396,9 @@ fn listings_tsv_json_gsuite() {
         ["uri", "title", "file_format", "track_type", "genome"]
     );
     let text = gs.to_text();
+    // What the hub listing writes passes the GSuite validator.
+    let back = hub_gsuite_reads_back(&gs);
+    assert_eq!(back.columns, gs.columns);
     assert!(text.contains("##location: multiple\n"), "{text}");
     assert!(text.contains("##track type: multiple\n"));
     assert!(text.contains("##genome: hg38\n"));
@@ -407,7 +410,7 @@ fn listings_tsv_json_gsuite() {
         .collect();
     let text = rows_to_gsuite(&peaks).to_text();
     assert!(text.contains("##track type: segments\n"));
-    assert!(text.contains("##file format: binary\n"));
+    assert!(text.contains("##file format: primary\n"));
     match l.hub.rows(Some("dm6")) {
         Err(HubError::GenomeNotFound { available, .. }) => assert_eq!(available, "hg38, mm10"),
         other => panic!("{other:?}"),
@@ -420,6 +423,18 @@ fn listings_tsv_json_gsuite() {
     assert!(rows_to_gsuite(&all)
         .to_text()
         .contains("##genome: multiple\n"));
+}
+
+/// Validate a GSuite written from a hub listing and read it back.
+fn hub_gsuite_reads_back(
+    g: &gtrack_collections::gsuite::GSuite,
+) -> gtrack_collections::gsuite::GSuite {
+    use gtrack_collections::gsuite::{parse_str, ReadOptions};
+    let text = g.to_text();
+    let p = parse_str(&text, "hub.gsuite", &ReadOptions::default())
+        .unwrap_or_else(|d| panic!("{d:?}\n{text}"));
+    assert_eq!(&p.suite, g, "read back equals what was written");
+    p.suite
 }
 
 #[test]
@@ -649,10 +664,18 @@ fn serve(root: PathBuf, post_file: Option<PathBuf>) -> Server {
     Server { base, seen }
 }
 
+/// The test server is on 127.0.0.1: trusted explicitly.
+fn trusted() -> LoadOptions {
+    LoadOptions {
+        allow_private_network: true,
+        ..Default::default()
+    }
+}
+
 #[test]
 fn hub_over_http() {
     let srv = serve(data().join("good"), None);
-    let l = load(&format!("{}/hub.txt", srv.base), &LoadOptions::default()).unwrap();
+    let l = load(&format!("{}/hub.txt", srv.base), &trusted()).unwrap();
     assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
     let rows = l.hub.rows(None).unwrap();
     assert_eq!(rows.len(), 9);
@@ -677,7 +700,7 @@ fn hub_over_http() {
     assert!(seen.contains(&"GET /hg38/more.txt".to_string()), "{seen:?}");
     // A missing file over HTTP is a finding with its location.
     let srv = serve(data().join("rules/unreadable"), None);
-    let l = load(&format!("{}/hub.txt", srv.base), &LoadOptions::default()).unwrap();
+    let l = load(&format!("{}/hub.txt", srv.base), &trusted()).unwrap();
     let d: Vec<_> = l
         .diagnostics
         .iter()
@@ -688,12 +711,75 @@ fn hub_over_http() {
         [("hub-file-unreadable", format!("{}/hub.txt", srv.base), 5)]
     );
     assert!(l.diagnostics[0].message.contains("404"));
-    let e = load(
-        &format!("{}/nothing.txt", srv.base),
-        &LoadOptions::default(),
-    )
-    .unwrap_err();
+    let e = load(&format!("{}/nothing.txt", srv.base), &trusted()).unwrap_err();
     assert!(e.to_string().contains("404"), "{e}");
+}
+
+#[test]
+fn hubs_over_http_may_not_reach_loopback_unless_allowed() {
+    let srv = serve(data().join("good"), None);
+    let url = format!("{}/hub.txt", srv.base);
+    let e = load(&url, &LoadOptions::default()).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("loopback"), "{msg}");
+    assert!(msg.contains("--allow-private-network"), "{msg}");
+    assert!(srv.seen.lock().unwrap().is_empty(), "nothing was requested");
+    assert!(load(&url, &trusted()).is_ok());
+}
+
+#[test]
+fn hub_read_over_http_may_not_include_local_files() {
+    let d = tempfile::tempdir().unwrap();
+    let secret = d.path().join("secret.txt");
+    std::fs::write(
+        &secret,
+        "track stolen\nshortLabel x\nlongLabel x\ntype bigBed\nbigDataUrl x.bb\n",
+    )
+    .unwrap();
+    let file_url = url::Url::from_file_path(&secret).unwrap();
+    std::fs::write(
+        d.path().join("hub.txt"),
+        format!(
+            "hub h\nshortLabel h\nlongLabel h\nuseOneFile on\nemail a@b.c\n\ngenome hg38\n\ninclude {file_url}\n"
+        ),
+    )
+    .unwrap();
+    let srv = serve(d.path().to_path_buf(), None);
+    let url = format!("{}/hub.txt", srv.base);
+    let l = load(&url, &trusted()).unwrap();
+    assert_eq!(
+        l.hub.genomes[0].tracks.len(),
+        1,
+        "trusted: the include is read"
+    );
+    // The test server allowed as a known endpoint, but not the private
+    // network as a whole: the file: include is refused, with its location.
+    let addr: std::net::SocketAddr = srv.base.trim_start_matches("http://").parse().unwrap();
+    let opts = LoadOptions {
+        allowed_endpoints: vec![addr],
+        ..Default::default()
+    };
+    let l = load(&url, &opts).unwrap();
+    assert!(l.hub.genomes[0].tracks.is_empty());
+    let d: Vec<_> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.rule, d.file.clone(), d.line))
+        .collect();
+    assert_eq!(
+        d,
+        [("hub-file-unreadable", url.clone(), 9)],
+        "{:?}",
+        l.diagnostics
+    );
+    assert!(
+        l.diagnostics[0]
+            .message
+            .contains("may not read local files"),
+        "{}",
+        l.diagnostics[0].message
+    );
 }
 
 #[test]

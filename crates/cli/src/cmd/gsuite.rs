@@ -51,8 +51,11 @@ enum Sub {
 /// Output formats of `gsuite convert`.
 #[derive(clap::ValueEnum, Debug, Clone, Copy)]
 enum To {
+    /// GSuite 0.9 with all four headers.
     Gsuite,
+    /// Tab-separated: one header line of column names, one line per track.
     Tsv,
+    /// JSON: {"headers", "columns", "tracks"}.
     Json,
 }
 

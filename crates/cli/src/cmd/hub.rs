@@ -17,11 +17,17 @@ pub struct Args {
 
 #[derive(clap::Subcommand, Debug)]
 enum HubCommand {
-    /// List the data tracks of a hub (hub.txt, or a bare trackDb.txt).
+    /// List the data tracks of a hub (hub.txt, or a bare trackDb.txt) as
+    /// TSV, JSON or GSuite, with their parents, subgroup facets and metadata.
+    ///
+    /// Hubs are untrusted input: over HTTP(S) every host they name must be
+    /// public unless --allow-private-network is given.
     Tracks(TracksArgs),
-    /// Check a hub with hubCheck-grade rules; exit 1 when any is broken.
+    /// Check a hub with hubCheck-grade rules (FILE:LINE: RULE: message on
+    /// stderr); exit 1 when any error is found.
     Check(CheckArgs),
-    /// Search the Track Hub Registry.
+    /// Search the Track Hub Registry (its base URL is a setting you choose,
+    /// so it is not subject to the private-network guard).
     Search(SearchArgs),
 }
 
@@ -50,6 +56,10 @@ struct TracksArgs {
     /// Output file (default stdout). Written atomically.
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     output: String,
+    /// Let the hub reach loopback, private and link-local addresses (and a
+    /// hub read over HTTP read `file:` URLs). Only for hubs you trust.
+    #[arg(long)]
+    allow_private_network: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -60,6 +70,18 @@ struct CheckArgs {
     /// Print errors only, not warnings.
     #[arg(long)]
     errors_only: bool,
+    /// Let the hub reach loopback, private and link-local addresses (and a
+    /// hub read over HTTP read `file:` URLs). Only for hubs you trust.
+    #[arg(long)]
+    allow_private_network: bool,
+}
+
+/// Load options: untrusted by default.
+fn load_options(allow_private_network: bool) -> LoadOptions {
+    LoadOptions {
+        allow_private_network,
+        ..Default::default()
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -97,7 +119,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
 }
 
 fn tracks(a: TracksArgs) -> Result<ExitCode> {
-    let loaded = hub::load(&a.hub, &LoadOptions::default())?;
+    let loaded = hub::load(&a.hub, &load_options(a.allow_private_network))?;
     for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
         eprintln!("{d}");
     }
@@ -121,7 +143,7 @@ fn tracks(a: TracksArgs) -> Result<ExitCode> {
 }
 
 fn check(a: CheckArgs) -> Result<ExitCode> {
-    let loaded = hub::load(&a.hub, &LoadOptions::default())?;
+    let loaded = hub::load(&a.hub, &load_options(a.allow_private_network))?;
     let (mut errors, mut warnings) = (0, 0);
     for d in &loaded.diagnostics {
         if d.is_error() {

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use gtrack_collections::fairtracks::FairtracksError;
-use gtrack_collections::search::{self, Index, SearchError};
+use gtrack_collections::hub::{HubError, LoadOptions};
+use gtrack_collections::search::{self, Index, SearchError, SourceOptions};
 
 /// Arguments of `index`.
 #[derive(clap::Args, Debug)]
@@ -17,23 +18,36 @@ pub struct IndexArgs {
 
 #[derive(clap::Subcommand, Debug)]
 enum IndexCmd {
-    /// Add FAIRtracks JSON (.json) and GSuite (.gsuite) files to the index;
-    /// a file added again replaces its earlier records.
+    /// Add sources to the index; a source added again replaces its records.
+    ///
+    /// A SOURCE is `catalog` (the built-in catalogue of track collections),
+    /// a track hub (hub.txt or bare trackDb, as a path or an http(s) URL),
+    /// a GSuite file (`.gsuite`) or a FAIRtracks JSON document (`.json`).
+    #[command(
+        after_help = "Examples:\n  gtrack index add catalog --index idx\n  gtrack index add https://example.org/hub/hub.txt tracks.gsuite doc.json --index idx"
+    )]
     Add {
-        /// The sources.
+        /// `catalog`, hub.txt (path or URL), .gsuite or FAIRtracks .json.
         #[arg(value_name = "SOURCE", required = true)]
         sources: Vec<String>,
         /// The index folder (created if missing).
         #[arg(long, value_name = "DIR")]
         index: String,
+        /// Let hubs reach loopback, private and link-local addresses (and a
+        /// hub read over HTTP read `file:` URLs). Only for hubs you trust.
+        #[arg(long)]
+        allow_private_network: bool,
     },
 }
 
 /// Output formats of `search`.
 #[derive(clap::ValueEnum, Debug, Clone, Copy)]
 enum To {
+    /// Tab-separated: title, species, assembly, assay, target, cell, type, uri, source.
     Table,
+    /// A JSON array of {title, uri, source, kind, facets, fields}.
     Json,
+    /// A GSuite of the results (valid GSuite 0.9; records without a URI left out).
     Gsuite,
 }
 
@@ -41,7 +55,8 @@ enum To {
 #[derive(clap::Args, Debug)]
 pub struct SearchArgs {
     /// The query, e.g. `species:9606 assay:ChIP-seq assembly:hg38 type:bigWig "fold change"`.
-    /// Fields: species, assembly, assay, target, cell, tissue, type, tracktype, source, kind, title.
+    /// Fields: species, assembly, assay, target, cell, tissue, type, tracktype, chrom, source,
+    /// kind, title; `-field:value` excludes; bare words and "quoted phrases" are full text.
     #[arg(value_name = "QUERY")]
     query: String,
     /// The index folder.
@@ -53,22 +68,39 @@ pub struct SearchArgs {
     /// At most this many results.
     #[arg(long, default_value_t = 1000)]
     limit: usize,
-    /// Also print the value counts of these facets (after the results, as
-    /// `#facet\tvalue\tcount` lines; table output only).
+    /// Also print the value counts of this facet over the matching records
+    /// (repeatable; after the results, as `#facet<TAB>FIELD<TAB>value<TAB>count`
+    /// lines; table output only).
     #[arg(long, value_name = "FIELD")]
     facet: Vec<String>,
 }
 
 /// Run `index add`.
 pub fn index(a: IndexArgs) -> Result<ExitCode> {
-    let IndexCmd::Add { sources, index } = a.cmd;
+    let IndexCmd::Add {
+        sources,
+        index,
+        allow_private_network,
+    } = a.cmd;
+    let opts = SourceOptions {
+        hub: LoadOptions {
+            allow_private_network,
+            ..Default::default()
+        },
+    };
     let mut ix = Index::open(Path::new(&index))?;
     let mut code = ExitCode::SUCCESS;
     for s in &sources {
-        match ix.add_path(Path::new(s)) {
-            Ok(n) => eprintln!("{s}: {n} record(s) indexed"),
+        match ix.add_source(s, &opts) {
+            Ok(added) => {
+                for f in &added.findings {
+                    eprintln!("{f}");
+                }
+                eprintln!("{s}: {} record(s) indexed ({})", added.records, added.kind);
+            }
             Err(
                 e @ (SearchError::Source { .. }
+                | SearchError::GSuite(_)
                 | SearchError::Fairtracks(FairtracksError::Json { .. })),
             ) => {
                 eprintln!("{e}");
@@ -77,6 +109,10 @@ pub fn index(a: IndexArgs) -> Result<ExitCode> {
             Err(SearchError::Fairtracks(e @ FairtracksError::NotACollection { .. })) => {
                 eprintln!("{s}: {e}");
                 code = ExitCode::from(1);
+            }
+            Err(SearchError::Hub(e @ HubError::Unreadable { .. })) => {
+                eprintln!("gtrack: error: {e}");
+                code = ExitCode::from(2);
             }
             Err(e) => return Err(e.into()),
         }

@@ -54,19 +54,11 @@ fn by_id<'a>(doc: &'a Value, list: &str, id: Option<&str>) -> Option<&'a Value> 
         .find(|o| o.get("local_id").and_then(Value::as_str) == Some(id))
 }
 
-/// Percent-encode the characters a GSuite URI field cannot hold.
+/// The URI as the GSuite model holds it: percent-encoded where a URI may
+/// not hold a character (spaces, …); `%` escapes already there are kept,
+/// so [`GSuite::to_text`] writes it unchanged (no double encoding).
 fn encode_uri(u: &str) -> String {
-    let mut s = String::with_capacity(u.len());
-    for c in u.chars() {
-        match c {
-            ' ' => s.push_str("%20"),
-            '\t' => s.push_str("%09"),
-            '\n' => s.push_str("%0A"),
-            '\r' => s.push_str("%0D"),
-            c => s.push(c),
-        }
-    }
-    s
+    crate::gsuite::uri::percent_encode_uri(u.trim())
 }
 
 /// One value if all are equal, `multiple` if they differ, `unknown` if none.
@@ -87,9 +79,11 @@ fn summarise<'a>(vals: impl Iterator<Item = Option<&'a str>>) -> String {
 /// `title` (the track's `label_short`, trimmed, made unique), the track's own
 /// fields (`checksum->cs_hash`, …), then `experiments->…`, `studies->…`,
 /// `samples->…` and `collection_info->…` of the linked objects. Headers:
-/// `location` remote, `file format` primary, `track type` from
-/// `geometric_track_type`, `genome` from `assembly_name` (`multiple` when
-/// the tracks differ).
+/// `location` from the URIs (remote), `file format` primary, `track type`
+/// from `geometric_track_type` and `genome` from `assembly_name`; when the
+/// tracks differ in these, reserved columns `track_type` / `genome` give
+/// each track's value and the headers summarise them (`multiple`, or the
+/// simplest common track type).
 pub fn to_gsuite(doc: &Value) -> Result<GSuite, FairtracksError> {
     let tracks = doc.get("tracks").and_then(Value::as_array).ok_or_else(|| {
         FairtracksError::NotACollection {
@@ -98,25 +92,42 @@ pub fn to_gsuite(doc: &Value) -> Result<GSuite, FairtracksError> {
         }
     })?;
     let mut g = GSuite::new(["uri", "title"]);
-    g.set_header("location", "remote");
     g.set_header("file format", "primary");
-    g.set_header(
-        "track type",
-        summarise(tracks.iter().map(|t| {
+    // Track type and genome: a header when all tracks agree, else a
+    // reserved column per track (a `multiple` header cannot speak for the
+    // tracks); the headers are then derived from the columns.
+    let track_types: Vec<Option<String>> = tracks
+        .iter()
+        .map(|t| {
             t.get("geometric_track_type")
                 .and_then(Value::as_str)
-                .map(|s| s.trim())
-        }))
-        .to_ascii_lowercase(),
-    );
-    g.set_header(
-        "genome",
-        summarise(
-            tracks
-                .iter()
-                .map(|t| t.get("assembly_name").and_then(Value::as_str)),
-        ),
-    );
+                .map(|s| s.trim().to_ascii_lowercase())
+                // Only the values GSuite allows (a lenient conversion of
+                // an invalid document may carry others).
+                .filter(|s| crate::gsuite::parse_track_type(s).is_some())
+        })
+        .collect();
+    let genomes: Vec<Option<String>> = tracks
+        .iter()
+        .map(|t| {
+            t.get("assembly_name")
+                .and_then(Value::as_str)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("multiple"))
+        })
+        .collect();
+    let constant = |v: &[Option<String>]| -> Option<String> {
+        let s = summarise(v.iter().map(Option::as_deref));
+        (s != "multiple").then_some(s)
+    };
+    let type_header = constant(&track_types);
+    let genome_header = constant(&genomes);
+    if let Some(t) = &type_header {
+        g.set_header("track type", t.clone());
+    }
+    if let Some(gn) = &genome_header {
+        g.set_header("genome", gn.clone());
+    }
     let mut titles = std::collections::HashSet::new();
     let empty = Value::Object(Map::new());
     for (i, t) in tracks.iter().enumerate() {
@@ -143,6 +154,14 @@ pub fn to_gsuite(doc: &Value) -> Result<GSuite, FairtracksError> {
             n += 1;
         }
         fields.push(("title".into(), title));
+        if type_header.is_none() {
+            let v = track_types[i].clone().unwrap_or_else(|| "unknown".into());
+            fields.push(("track_type".into(), v));
+        }
+        if genome_header.is_none() {
+            let v = genomes[i].clone().unwrap_or_else(|| "unknown".into());
+            fields.push(("genome".into(), v));
+        }
         flatten("", t, &mut fields);
         let exp = by_id(
             doc,
@@ -170,6 +189,8 @@ pub fn to_gsuite(doc: &Value) -> Result<GSuite, FairtracksError> {
         );
         g.push_row(fields.iter().map(|(k, v)| (k.as_str(), v.clone())));
     }
+    // `location` from the URIs (remote for valid documents).
+    g.complete_headers();
     Ok(g)
 }
 

@@ -25,6 +25,17 @@ pub struct LoadOptions {
     /// Genome name given to a bare trackDb file (one whose first stanza is
     /// a `track` stanza), read as a hub of one genome.
     pub genome: String,
+    /// Let the hub reach loopback, private and link-local addresses, and
+    /// let a hub read over HTTP(S) name `file:` URLs. Off by default: a hub
+    /// is untrusted input (its URL usually comes from a registry or a
+    /// list), so by default every host it names (hub.txt included, and
+    /// every redirect) must resolve to public addresses only, and only a
+    /// hub read from a local path may include local files.
+    pub allow_private_network: bool,
+    /// Non-public endpoints (address and port) allowed even without
+    /// `allow_private_network`, e.g. a known local mirror; `file:` URLs
+    /// stay refused for hubs read over the network.
+    pub allowed_endpoints: Vec<std::net::SocketAddr>,
 }
 
 impl Default for LoadOptions {
@@ -35,6 +46,8 @@ impl Default for LoadOptions {
             max_include_depth: 32,
             timeout: Duration::from_secs(60),
             genome: "unknown".into(),
+            allow_private_network: false,
+            allowed_endpoints: Vec::new(),
         }
     }
 }
@@ -49,7 +62,7 @@ pub fn load(input: &str, opts: &LoadOptions) -> Result<Loaded, HubError> {
         input: input.to_string(),
         reason,
     })?;
-    let mut r = Reader::new(opts.clone());
+    let mut r = Reader::new(opts.clone(), url.scheme() != "file");
     let text = r.fetch(&url).map_err(|reason| HubError::Unreadable {
         input: input.to_string(),
         reason,
@@ -95,20 +108,24 @@ struct Reader {
     opts: LoadOptions,
     files_read: usize,
     cwd: Option<PathBuf>,
+    /// The hub was read over the network: `file:` URLs are refused.
+    remote: bool,
 }
 
 impl Reader {
-    fn new(opts: LoadOptions) -> Self {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(opts.timeout))
-            .http_status_as_error(false)
-            .build()
-            .into();
+    fn new(opts: LoadOptions, remote: bool) -> Self {
+        let agent = crate::fetch::guarded_agent(
+            opts.timeout,
+            10,
+            opts.allow_private_network,
+            &opts.allowed_endpoints,
+        );
         Reader {
             agent,
             opts,
             files_read: 0,
             cwd: std::env::current_dir().ok(),
+            remote,
         }
     }
 
@@ -136,6 +153,11 @@ impl Reader {
         self.files_read += 1;
         let max = self.opts.max_file_bytes;
         let bytes = match url.scheme() {
+            "file" if self.remote && !self.opts.allow_private_network => {
+                return Err(format!(
+                    "refused `{url}`: a hub read over the network may not read local files; pass --allow-private-network if you trust this hub"
+                ))
+            }
             "file" => {
                 let p = url
                     .to_file_path()
@@ -148,6 +170,16 @@ impl Reader {
                 v
             }
             "http" | "https" => {
+                if !self.opts.allow_private_network {
+                    crate::fetch::check_url(url.as_str(), &self.opts.allowed_endpoints).map_err(|e| match e {
+                        crate::fetch::FetchError::PrivateAddress {
+                            host, addr, kind, ..
+                        } => format!(
+                            "refused `{url}`: {host} resolves to {addr}, a {kind} address; hubs are untrusted input and may not reach it (pass --allow-private-network if you trust this hub)"
+                        ),
+                        other => other.to_string(),
+                    })?;
+                }
                 let mut resp = self
                     .agent
                     .get(url.as_str())
