@@ -3,6 +3,7 @@
 //! sequences, overlapping segments with values).
 //!
 //! `cargo bench -p gtrack-store --bench store`
+#![allow(missing_docs)]
 
 use std::io::Write;
 
