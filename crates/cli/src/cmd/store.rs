@@ -318,11 +318,14 @@ pub fn info(store: &str, name: &str, json: bool, trust: bool) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// A query region: sequence, 0-based half-open interval, optional name.
+type QueryRegion = (String, u64, u64, Option<String>);
+
 /// Regions from arguments: UCSC positions or BED files of regions.
 fn regions(
     args: &[String],
     t: &gtrack_store::StoredTrack,
-) -> Result<Vec<(String, u64, u64, Option<String>)>, String> {
+) -> Result<Vec<QueryRegion>, String> {
     let mut out = Vec::new();
     for a in args {
         if std::path::Path::new(a).is_file() {
