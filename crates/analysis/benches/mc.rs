@@ -125,7 +125,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("200 samples, 10k vs 100k, permute lengths+gaps", |b| {
         b.iter(|| test_pair(&t1, &t2, &domain, &randomize, bp_overlap, &opts).expect("mc"))
     });
-    g.bench_function("linear sweep 10k vs 100k", |b| b.iter(|| bp_overlap(&t1, &t2)));
+    g.bench_function("linear sweep 10k vs 100k", |b| {
+        b.iter(|| bp_overlap(&t1, &t2))
+    });
     g.finish();
 }
 
@@ -143,7 +145,9 @@ fn parts() {
     let t1 = segments(100_000, 1000, 1);
     let t2 = segments(1_000_000, 1000, 2);
     let domain = Domain::whole_sequences(&t1).expect("domain");
-    let r = gtrack_analysis::null::Randomizer::new(&NullModel::PermuteSegmentsAndGaps, &t1, &domain).expect("r");
+    let r =
+        gtrack_analysis::null::Randomizer::new(&NullModel::PermuteSegmentsAndGaps, &t1, &domain)
+            .expect("r");
     let mut out = r.new_sample();
     let mut sc = gtrack_analysis::null::Scratch::default();
     let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(3);

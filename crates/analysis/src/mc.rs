@@ -22,7 +22,8 @@ use crate::intervals::Intervals;
 use crate::null::{Domain, NullError, NullModel, Randomized, Randomizer, Scratch};
 
 /// The RNG every sample uses (recorded in results).
-pub const RNG_NAME: &str = "ChaCha8Rng (rand 0.10 / chacha20): key = seed_from_u64(seed), stream = sample index";
+pub const RNG_NAME: &str =
+    "ChaCha8Rng (rand 0.10 / chacha20): key = seed_from_u64(seed), stream = sample index";
 
 /// The RNG for sample `index` under master `seed`.
 pub fn sample_rng(seed: u64, index: u64) -> ChaCha8Rng {
@@ -202,7 +203,14 @@ fn extreme(tail: Tail, more: u64, less: u64) -> u64 {
 /// Draws null statistics for samples `from..to`, in parallel; sample `i`
 /// gets [`sample_rng`]`(seed, i)` and a per-worker state from `pool`
 /// (created by `init` when the pool is empty, returned after use).
-pub fn draw<S, I, F>(seed: u64, from: u64, to: u64, pool: &Mutex<Vec<S>>, init: &I, f: &F) -> Vec<f64>
+pub fn draw<S, I, F>(
+    seed: u64,
+    from: u64,
+    to: u64,
+    pool: &Mutex<Vec<S>>,
+    init: &I,
+    f: &F,
+) -> Vec<f64>
 where
     S: Send,
     I: Fn() -> S + Sync,
@@ -226,7 +234,11 @@ where
         .with_min_len(min_len)
         .map_init(
             || {
-                let state = pool.lock().ok().and_then(|mut p| p.pop()).unwrap_or_else(init);
+                let state = pool
+                    .lock()
+                    .ok()
+                    .and_then(|mut p| p.pop())
+                    .unwrap_or_else(init);
                 Lease {
                     pool,
                     state: Some(state),
@@ -257,7 +269,11 @@ where
     let mut stopped_early = false;
     match opts.schedule {
         Schedule::Fixed(n) => null = draw(opts.seed, 0, n, &pool, &init, &sample),
-        Schedule::Sequential { chunk, max, min_extreme } => {
+        Schedule::Sequential {
+            chunk,
+            max,
+            min_extreme,
+        } => {
             let chunk = chunk.max(1);
             let (mut more, mut less) = (0, 0);
             while (null.len() as u64) < max {
@@ -295,7 +311,10 @@ fn summarize(observed: f64, opts: &McOptions, null: Vec<f64>, stopped_early: boo
             (finite[h - 1] + finite[h]) / 2.0
         };
         let sd = if finite.len() > 1 {
-            Some((finite.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (finite.len() - 1) as f64).sqrt())
+            Some(
+                (finite.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (finite.len() - 1) as f64)
+                    .sqrt(),
+            )
         } else {
             None
         };
@@ -408,7 +427,10 @@ where
     if randomize.track1.is_none() && randomize.track2.is_none() {
         return Err(McError::NothingRandomised);
     }
-    let prep = |t: &Intervals<'_>, m: &Option<NullModel>, track: u8| -> Result<Option<Randomizer>, McError> {
+    let prep = |t: &Intervals<'_>,
+                m: &Option<NullModel>,
+                track: u8|
+     -> Result<Option<Randomizer>, McError> {
         m.as_ref()
             .map(|m| Randomizer::new(m, t, domain))
             .transpose()
@@ -469,7 +491,9 @@ where
 /// the number of p-values present. q_(i) = min over j >= i of
 /// m · p_(j) / j, capped at 1.
 pub fn benjamini_hochberg(p: &[Option<f64>]) -> Vec<Option<f64>> {
-    let mut idx: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_some_and(|x| !x.is_nan())).collect();
+    let mut idx: Vec<usize> = (0..p.len())
+        .filter(|&i| p[i].is_some_and(|x| !x.is_nan()))
+        .collect();
     idx.sort_by(|&a, &b| p[a].unwrap_or(0.0).total_cmp(&p[b].unwrap_or(0.0)));
     let m = idx.len() as f64;
     let mut q = vec![None; p.len()];

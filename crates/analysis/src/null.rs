@@ -98,7 +98,9 @@ impl Domain {
         bins.sort_by(|a, b| {
             let ia = order.iter().position(|s| *s == a.seqid);
             let ib = order.iter().position(|s| *s == b.seqid);
-            ia.cmp(&ib).then(a.start.cmp(&b.start)).then(a.end.cmp(&b.end))
+            ia.cmp(&ib)
+                .then(a.start.cmp(&b.start))
+                .then(a.end.cmp(&b.end))
         });
         for w in bins.windows(2) {
             if w[0].seqid == w[1].seqid && w[1].start < w[0].end {
@@ -162,7 +164,9 @@ impl Domain {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NullError {
     /// A bin with `start >= end`.
-    #[error("[empty-bin] bin {bin} is empty (start must be below end); drop it or fix its coordinates")]
+    #[error(
+        "[empty-bin] bin {bin} is empty (start must be below end); drop it or fix its coordinates"
+    )]
     EmptyBin {
         /// The bin.
         bin: Bin,
@@ -367,15 +371,18 @@ impl NullModel {
 
     /// Parses a model name; `intensity-points` needs `intensity`
     /// (otherwise it is refused as unknown).
-    pub fn parse(name: &str, intensity: Option<Arc<Intervals<'static>>>) -> Result<Self, NullError> {
+    pub fn parse(
+        name: &str,
+        intensity: Option<Arc<Intervals<'static>>>,
+    ) -> Result<Self, NullError> {
         Ok(match name {
             "permute-segments-and-gaps" => NullModel::PermuteSegmentsAndGaps,
             "permute-segments-sample-gaps" => NullModel::PermuteSegmentsSampleGaps,
             "shuffle-values" => NullModel::ShuffleValues,
             "uniform-points" => NullModel::UniformPoints,
-            "intensity-points" if intensity.is_some() => {
-                NullModel::IntensityPoints(intensity.unwrap_or_else(|| Arc::new(empty_like(TrackType::Function))))
-            }
+            "intensity-points" if intensity.is_some() => NullModel::IntensityPoints(
+                intensity.unwrap_or_else(|| Arc::new(empty_like(TrackType::Function))),
+            ),
             _ => {
                 return Err(NullError::UnknownModel {
                     name: name.to_string(),
@@ -393,7 +400,9 @@ impl NullModel {
     pub fn preserves(&self) -> &'static str {
         match self {
             NullModel::PermuteSegmentsAndGaps => "segment lengths and gap lengths per bin",
-            NullModel::PermuteSegmentsSampleGaps => "segment lengths per bin (gaps uniformly sampled)",
+            NullModel::PermuteSegmentsSampleGaps => {
+                "segment lengths per bin (gaps uniformly sampled)"
+            }
             NullModel::ShuffleValues => "positions; values shuffled per bin",
             NullModel::UniformPoints => "point counts per bin (uniform positions)",
             NullModel::IntensityPoints(_) => "point counts per bin (positions by intensity)",
@@ -619,7 +628,10 @@ impl Randomizer {
                 length: s.length,
                 starts: Cow::Owned(Vec::with_capacity(s.total)),
                 ends: Cow::Owned(Vec::with_capacity(s.total)),
-                values: s.values.as_ref().map(|_| Cow::Owned(Vec::with_capacity(s.total))),
+                values: s
+                    .values
+                    .as_ref()
+                    .map(|_| Cow::Owned(Vec::with_capacity(s.total))),
             })
             .collect();
         Randomized {
@@ -627,13 +639,21 @@ impl Randomizer {
                 track_type: self.track_type,
                 seqs,
             },
-            source: self.seqs.iter().map(|s| Vec::with_capacity(s.total)).collect(),
+            source: self
+                .seqs
+                .iter()
+                .map(|s| Vec::with_capacity(s.total))
+                .collect(),
         }
     }
 
     /// Draws one randomisation into `out` (a buffer from
     /// [`Randomizer::new_sample`] or an earlier call), reusing its memory.
-    pub fn sample_into<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut Randomized) -> Result<(), NullError> {
+    pub fn sample_into<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        out: &mut Randomized,
+    ) -> Result<(), NullError> {
         let mut scratch = Scratch::default();
         self.sample_with(rng, out, &mut scratch)
     }
@@ -775,10 +795,13 @@ pub fn restrict(t: &Intervals<'_>, domain: &Domain) -> Intervals<'static> {
                 length: s.length,
                 starts: Cow::Owned(all.iter().map(|x| x.0).collect()),
                 ends: Cow::Owned(all.iter().map(|x| x.1).collect()),
-                values: s
-                    .values
-                    .as_ref()
-                    .map(|v| Cow::Owned(all.iter().map(|x| v.get(x.2 as usize).copied().unwrap_or(f64::NAN)).collect())),
+                values: s.values.as_ref().map(|v| {
+                    Cow::Owned(
+                        all.iter()
+                            .map(|x| v.get(x.2 as usize).copied().unwrap_or(f64::NAN))
+                            .collect(),
+                    )
+                }),
             }
         })
         .collect();
@@ -862,7 +885,12 @@ fn assign_to_bins(
     }
 }
 
-fn finish_plan(p: &mut BinPlan, kind: Kind, model: &'static str, seqid: &str) -> Result<(), NullError> {
+fn finish_plan(
+    p: &mut BinPlan,
+    kind: Kind,
+    model: &'static str,
+    seqid: &str,
+) -> Result<(), NullError> {
     // Sort pieces by (start, end) (clipping may break the end tie-break).
     let n = p.elems.len();
     let sorted = (1..n).all(|j| (p.starts[j - 1], p.ends[j - 1]) <= (p.starts[j], p.ends[j]));
@@ -897,7 +925,12 @@ fn finish_plan(p: &mut BinPlan, kind: Kind, model: &'static str, seqid: &str) ->
             p.gaps.push(p.starts[j] - p.ends[j - 1]);
         }
         p.gaps.push(p.bin.end - p.ends[n - 1]);
-        p.pairs = p.lens.iter().copied().zip(p.elems.iter().copied()).collect();
+        p.pairs = p
+            .lens
+            .iter()
+            .copied()
+            .zip(p.elems.iter().copied())
+            .collect();
     }
     if kind == Kind::Uniform && n as u64 > p.bin.len() {
         return Err(NullError::TooManyPoints {
@@ -910,7 +943,11 @@ fn finish_plan(p: &mut BinPlan, kind: Kind, model: &'static str, seqid: &str) ->
     Ok(())
 }
 
-fn prepare_intensity(int: &Intervals<'_>, seqid: &str, plans: &mut [BinPlan]) -> Result<(), NullError> {
+fn prepare_intensity(
+    int: &Intervals<'_>,
+    seqid: &str,
+    plans: &mut [BinPlan],
+) -> Result<(), NullError> {
     let empty: &[f64] = &[];
     let Some(s) = int.seqs.iter().find(|s| s.seqid == seqid) else {
         return check_intensity_mass(plans);
@@ -953,7 +990,12 @@ fn check_intensity_mass(plans: &[BinPlan]) -> Result<(), NullError> {
             });
         }
         // Distinct positive positions (pieces may overlap: count the union).
-        let mut iv: Vec<(u64, u64)> = p.int_starts.iter().copied().zip(p.int_ends.iter().copied()).collect();
+        let mut iv: Vec<(u64, u64)> = p
+            .int_starts
+            .iter()
+            .copied()
+            .zip(p.int_ends.iter().copied())
+            .collect();
         iv.sort_unstable();
         let (mut total, mut cur_end) = (0u64, 0u64);
         for (s, e) in iv {
@@ -975,7 +1017,12 @@ fn check_intensity_mass(plans: &[BinPlan]) -> Result<(), NullError> {
     Ok(())
 }
 
-fn sample_intensity<R: Rng + ?Sized>(rng: &mut R, p: &BinPlan, n: usize, sc: &mut Scratch) -> Result<(), NullError> {
+fn sample_intensity<R: Rng + ?Sized>(
+    rng: &mut R,
+    p: &BinPlan,
+    n: usize,
+    sc: &mut Scratch,
+) -> Result<(), NullError> {
     sc.seen.clear();
     sc.picks.clear();
     let total = *p.int_cum.last().unwrap_or(&0.0);
@@ -990,7 +1037,10 @@ fn sample_intensity<R: Rng + ?Sized>(rng: &mut R, p: &BinPlan, n: usize, sc: &mu
             }
             tries += 1;
             let u: f64 = rng.random::<f64>() * total;
-            let j = p.int_cum.partition_point(|&c| c <= u).min(p.int_cum.len() - 1);
+            let j = p
+                .int_cum
+                .partition_point(|&c| c <= u)
+                .min(p.int_cum.len() - 1);
             let pos = rng.random_range(p.int_starts[j]..p.int_ends[j]);
             if sc.seen.insert(pos) {
                 sc.picks.push(pos);
@@ -1005,7 +1055,13 @@ fn sample_intensity<R: Rng + ?Sized>(rng: &mut R, p: &BinPlan, n: usize, sc: &mu
 /// A uniformly random `k`-subset of `[0, n)`, sorted, into `out`
 /// (`tmp` is scratch). Draws iid values until `k` distinct ones are seen
 /// (uniform by exchangeability); when `k > n/2` it draws the complement.
-pub fn sample_subset<R: Rng + ?Sized>(rng: &mut R, n: u64, k: u64, out: &mut Vec<u64>, tmp: &mut Vec<u64>) {
+pub fn sample_subset<R: Rng + ?Sized>(
+    rng: &mut R,
+    n: u64,
+    k: u64,
+    out: &mut Vec<u64>,
+    tmp: &mut Vec<u64>,
+) {
     out.clear();
     if k == 0 {
         return;

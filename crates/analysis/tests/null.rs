@@ -24,7 +24,10 @@ fn seq(id: &str, len: u64, iv: &[(u64, u64)], values: Option<Vec<f64>>) -> SeqIn
 }
 
 fn track(tt: TrackType, seqs: Vec<SeqIntervals<'static>>) -> Intervals<'static> {
-    Intervals { track_type: tt, seqs }
+    Intervals {
+        track_type: tt,
+        seqs,
+    }
 }
 
 /// Elements of sequence `s` of `t` whose start lies in `bin`, as
@@ -33,7 +36,14 @@ fn in_bin(t: &Intervals<'_>, s: usize, bin: &Bin) -> Vec<(u64, u64, f64, usize)>
     let q = &t.seqs[s];
     (0..q.starts.len())
         .filter(|&i| q.starts[i] >= bin.start && q.starts[i] < bin.end)
-        .map(|i| (q.starts[i], q.ends[i], q.values.as_ref().map_or(f64::NAN, |v| v[i]), i))
+        .map(|i| {
+            (
+                q.starts[i],
+                q.ends[i],
+                q.values.as_ref().map_or(f64::NAN, |v| v[i]),
+                i,
+            )
+        })
         .collect()
 }
 
@@ -107,14 +117,23 @@ fn check_common(out: &gtrack_analysis::null::Randomized, t: &Intervals<'_>, d: &
         for i in 0..s.starts.len() {
             let (a, b) = (s.starts[i], s.ends[i]);
             assert!(
-                d.bins().iter().any(|bin| bin.seqid == s.seqid && bin.start <= a && b <= bin.end),
+                d.bins()
+                    .iter()
+                    .any(|bin| bin.seqid == s.seqid && bin.start <= a && b <= bin.end),
                 "element {a}-{b} outside every bin"
             );
             if i > 0 {
-                assert!((s.starts[i - 1], s.ends[i - 1]) <= (a, b) || s.starts[i - 1] <= a, "unsorted");
+                assert!(
+                    (s.starts[i - 1], s.ends[i - 1]) <= (a, b) || s.starts[i - 1] <= a,
+                    "unsorted"
+                );
             }
             if let (Some(v), Some(iv)) = (s.values.as_ref(), t.seqs[si].values.as_ref()) {
-                assert_eq!(v[i].to_bits(), iv[out.source[si][i] as usize].to_bits(), "value not carried");
+                assert_eq!(
+                    v[i].to_bits(),
+                    iv[out.source[si][i] as usize].to_bits(),
+                    "value not carried"
+                );
             }
         }
     }
@@ -267,7 +286,10 @@ proptest! {
 
 #[test]
 fn segments_crossing_bin_borders_are_clipped() {
-    let t = track(TrackType::Segments, vec![seq("chr1", 100, &[(5, 15), (40, 60), (90, 100)], None)]);
+    let t = track(
+        TrackType::Segments,
+        vec![seq("chr1", 100, &[(5, 15), (40, 60), (90, 100)], None)],
+    );
     let d = Domain::new(vec![Bin::new("chr1", 10, 50), Bin::new("chr1", 50, 95)]).unwrap();
     let r = restrict(&t, &d);
     assert_eq!(&r.seqs[0].starts[..], &[10, 40, 50, 90]);
@@ -276,7 +298,10 @@ fn segments_crossing_bin_borders_are_clipped() {
     assert_eq!(rz.element_count(), 4);
     let out = rz.randomize(&mut ChaCha8Rng::seed_from_u64(5)).unwrap();
     // Bin 1 holds pieces of lengths 5 and 10, bin 2 of lengths 10 and 5.
-    let b1: Vec<u64> = (0..4).filter(|&i| out.intervals.seqs[0].starts[i] < 50).map(|i| out.intervals.seqs[0].ends[i] - out.intervals.seqs[0].starts[i]).collect();
+    let b1: Vec<u64> = (0..4)
+        .filter(|&i| out.intervals.seqs[0].starts[i] < 50)
+        .map(|i| out.intervals.seqs[0].ends[i] - out.intervals.seqs[0].starts[i])
+        .collect();
     let mut b1s = b1.clone();
     b1s.sort_unstable();
     assert_eq!(b1s, vec![5, 10]);
@@ -319,7 +344,12 @@ fn model_names_round_trip() {
 
 /// Runs `f`, expects an error with `rule` whose message contains every
 /// string of `where_`; records the rule.
-fn expect_rule(seen: &mut BTreeSet<&'static str>, rule: &'static str, where_: &[&str], r: Result<impl std::fmt::Debug, NullError>) {
+fn expect_rule(
+    seen: &mut BTreeSet<&'static str>,
+    rule: &'static str,
+    where_: &[&str],
+    r: Result<impl std::fmt::Debug, NullError>,
+) {
     let e = r.expect_err(rule);
     assert_eq!(e.rule(), rule, "{e}");
     let msg = e.to_string();
@@ -333,11 +363,19 @@ fn expect_rule(seen: &mut BTreeSet<&'static str>, rule: &'static str, where_: &[
 #[test]
 fn every_rule_is_exercised_with_its_location() {
     let mut seen = BTreeSet::new();
-    let segs = track(TrackType::Segments, vec![seq("chr1", 1000, &[(10, 20), (15, 30)], None)]);
+    let segs = track(
+        TrackType::Segments,
+        vec![seq("chr1", 1000, &[(10, 20), (15, 30)], None)],
+    );
     let whole = Domain::new(vec![Bin::new("chr1", 0, 1000)]).unwrap();
     let rng = &mut ChaCha8Rng::seed_from_u64(0);
 
-    expect_rule(&mut seen, "empty-bin", &["chr1:5-5"], Domain::new(vec![Bin::new("chr1", 5, 5)]));
+    expect_rule(
+        &mut seen,
+        "empty-bin",
+        &["chr1:5-5"],
+        Domain::new(vec![Bin::new("chr1", 5, 5)]),
+    );
     expect_rule(
         &mut seen,
         "overlapping-bins",
@@ -353,8 +391,16 @@ fn every_rule_is_exercised_with_its_location() {
     );
     let mut nolen = segs.clone();
     nolen.seqs[0].length = None;
-    expect_rule(&mut seen, "unknown-length", &["chr1"], Domain::whole_sequences(&nolen));
-    let func = track(TrackType::Function, vec![seq("chr1", 1000, &[(0, 1), (1, 2)], Some(vec![1.0, 2.0]))]);
+    expect_rule(
+        &mut seen,
+        "unknown-length",
+        &["chr1"],
+        Domain::whole_sequences(&nolen),
+    );
+    let func = track(
+        TrackType::Function,
+        vec![seq("chr1", 1000, &[(0, 1), (1, 2)], Some(vec![1.0, 2.0]))],
+    );
     expect_rule(
         &mut seen,
         "dense-track",
@@ -367,32 +413,59 @@ fn every_rule_is_exercised_with_its_location() {
         &["chr1:10-20", "chr1:15-30"],
         NullModel::PermuteSegmentsSampleGaps.randomize(&segs, &whole, rng),
     );
-    expect_rule(&mut seen, "no-values", &["segments"], NullModel::ShuffleValues.randomize(&segs, &whole, rng));
-    expect_rule(&mut seen, "not-points", &["segments"], NullModel::UniformPoints.randomize(&segs, &whole, rng));
-    let pts = track(TrackType::Points, vec![seq("chr1", 1000, &[(1, 2), (3, 4), (5, 6)], None)]);
+    expect_rule(
+        &mut seen,
+        "no-values",
+        &["segments"],
+        NullModel::ShuffleValues.randomize(&segs, &whole, rng),
+    );
+    expect_rule(
+        &mut seen,
+        "not-points",
+        &["segments"],
+        NullModel::UniformPoints.randomize(&segs, &whole, rng),
+    );
+    let pts = track(
+        TrackType::Points,
+        vec![seq("chr1", 1000, &[(1, 2), (3, 4), (5, 6)], None)],
+    );
     let tiny = Domain::new(vec![Bin::new("chr1", 0, 2)]).unwrap();
     let d6 = Domain::new(vec![Bin::new("chr1", 0, 6)]).unwrap();
     expect_rule(
         &mut seen,
         "too-many-points",
         &["chr1:0-6", "3 points"],
-        NullModel::intensity(&track(TrackType::StepFunction, vec![seq("chr1", 1000, &[(0, 2)], Some(vec![1.0]))]))
-            .randomize(&pts, &d6, rng),
+        NullModel::intensity(&track(
+            TrackType::StepFunction,
+            vec![seq("chr1", 1000, &[(0, 2)], Some(vec![1.0]))],
+        ))
+        .randomize(&pts, &d6, rng),
     );
     let _ = tiny;
     expect_rule(
         &mut seen,
         "negative-intensity",
         &["chr1:0-500", "-2"],
-        NullModel::intensity(&track(TrackType::StepFunction, vec![seq("chr1", 1000, &[(0, 500), (500, 1000)], Some(vec![-2.0, 1.0]))]))
-            .randomize(&pts, &whole, rng),
+        NullModel::intensity(&track(
+            TrackType::StepFunction,
+            vec![seq(
+                "chr1",
+                1000,
+                &[(0, 500), (500, 1000)],
+                Some(vec![-2.0, 1.0]),
+            )],
+        ))
+        .randomize(&pts, &whole, rng),
     );
     expect_rule(
         &mut seen,
         "zero-intensity",
         &["chr1:0-1000", "3 points"],
-        NullModel::intensity(&track(TrackType::StepFunction, vec![seq("chr1", 1000, &[(0, 1000)], Some(vec![0.0]))]))
-            .randomize(&pts, &whole, rng),
+        NullModel::intensity(&track(
+            TrackType::StepFunction,
+            vec![seq("chr1", 1000, &[(0, 1000)], Some(vec![0.0]))],
+        ))
+        .randomize(&pts, &whole, rng),
     );
     // Three positive positions for three points, one carrying almost all
     // the weight: the third point is almost never placed.
@@ -402,11 +475,21 @@ fn every_rule_is_exercised_with_its_location() {
         &["chr1:0-1000", "200 draws"],
         NullModel::intensity(&track(
             TrackType::StepFunction,
-            vec![seq("chr1", 1000, &[(0, 1), (1, 2), (2, 3)], Some(vec![1e300, 1e-300, 1e-300]))],
+            vec![seq(
+                "chr1",
+                1000,
+                &[(0, 1), (1, 2), (2, 3)],
+                Some(vec![1e300, 1e-300, 1e-300]),
+            )],
         ))
         .randomize(&pts, &whole, rng),
     );
-    expect_rule(&mut seen, "unknown-model", &["'shuffle-everything'", "uniform-points"], NullModel::parse("shuffle-everything", None));
+    expect_rule(
+        &mut seen,
+        "unknown-model",
+        &["'shuffle-everything'", "uniform-points"],
+        NullModel::parse("shuffle-everything", None),
+    );
     let all: BTreeSet<&str> = NullError::RULES.iter().copied().collect();
     assert_eq!(seen, all, "every rule exercised");
 }
