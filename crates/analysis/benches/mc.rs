@@ -68,7 +68,7 @@ fn advance(ends: &[u64], mut j: usize, x: u64) -> usize {
 }
 
 /// Total bp overlap of the segments of `a` with the (merged) segments of
-/// `b`, by a plain linear sweep (the reference for the prepared sweep).
+/// `b`, by a linear sweep.
 fn bp_overlap(a: &Intervals<'_>, b: &Intervals<'_>) -> f64 {
     let mut total = 0u64;
     for sa in &a.seqs {

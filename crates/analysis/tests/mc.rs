@@ -535,7 +535,7 @@ fn per_bin_plot_is_well_formed() {
     };
     let svg = per_bin_svg(&values, &labels);
     let (names, _) = parse_svg(&svg);
-    assert_eq!(names.iter().filter(|n| *n == "line").count() >= 19, true);
+    assert!(names.iter().filter(|n| *n == "line").count() >= 19);
     assert!(svg.contains("chr&lt;2&gt;"));
     let (names, _) = parse_svg(&per_bin_svg(&[], &labels));
     assert_eq!(names[0], "svg");
