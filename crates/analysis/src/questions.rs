@@ -628,7 +628,7 @@ impl BpCounts {
     }
     /// bp in neither.
     pub fn neither(&self) -> u64 {
-        self.n - self.cov1 - self.cov2 + self.both
+        (self.n + self.both).saturating_sub(self.cov1 + self.cov2)
     }
 }
 
