@@ -336,7 +336,8 @@ pub fn binom_pmf(k: u64, n: u64, p: f64) -> f64 {
     if k == n {
         return (nf * p.ln()).exp();
     }
-    let lc = stirlerr(nf) - stirlerr(kf) - stirlerr(nf - kf) - bd0(kf, nf * p) - bd0(nf - kf, nf * q);
+    let lc =
+        stirlerr(nf) - stirlerr(kf) - stirlerr(nf - kf) - bd0(kf, nf * p) - bd0(nf - kf, nf * q);
     let lf = (2.0 * PI).ln() + kf.ln() + (-kf / nf).ln_1p();
     (lc - 0.5 * lf).exp()
 }
@@ -483,7 +484,11 @@ pub fn average_ranks(x: &[f64]) -> (Vec<f64>, f64) {
 /// approximation with tie-corrected variance, without continuity
 /// correction (as SciPy's `wilcoxon(method="approx")`).
 pub fn wilcoxon_signed_rank(d: &[f64], tail: Tail) -> TestResult {
-    let nz: Vec<f64> = d.iter().copied().filter(|x| *x != 0.0 && !x.is_nan()).collect();
+    let nz: Vec<f64> = d
+        .iter()
+        .copied()
+        .filter(|x| *x != 0.0 && !x.is_nan())
+        .collect();
     let n = nz.len();
     if n == 0 {
         return TestResult {
@@ -634,7 +639,11 @@ pub fn kendall_tau(x: &[f64], y: &[f64], tail: Tail) -> TestResult {
     let mm = nf * (nf - 1.0);
     let var = (mm * (2.0 * nf + 5.0) - x1 - y1) / 18.0
         + (2.0 * xtie * ytie) / mm
-        + if n > 2 { x0 * y0 / (9.0 * mm * (nf - 2.0)) } else { 0.0 };
+        + if n > 2 {
+            x0 * y0 / (9.0 * mm * (nf - 2.0))
+        } else {
+            0.0
+        };
     let z = cmd / var.sqrt();
     TestResult {
         method: "Kendall tau-b (normal approximation)".into(),

@@ -117,9 +117,7 @@ impl<'a> SeqIntervals<'a> {
     pub fn window(&self, a: u64, b: u64) -> (usize, usize) {
         let hi = self.starts.partition_point(|&s| s < b);
         let lo0 = self.starts.partition_point(|&s| s < a);
-        let lo = (0..lo0)
-            .find(|&i| self.ends[i] > a)
-            .unwrap_or(lo0);
+        let lo = (0..lo0).find(|&i| self.ends[i] > a).unwrap_or(lo0);
         (lo.min(hi), hi)
     }
     /// Rows `lo..hi` as a borrowed view.
@@ -308,7 +306,11 @@ impl<'a> Intervals<'a> {
                         })
                         .collect();
                     all.extend((0..starts.len()).map(|i| {
-                        (starts[i], ends[i], values.as_ref().map_or(f64::NAN, |v| v[i]))
+                        (
+                            starts[i],
+                            ends[i],
+                            values.as_ref().map_or(f64::NAN, |v| v[i]),
+                        )
                     }));
                     all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
                     let has_vals = prev.values.is_some() && values.is_some();
@@ -844,7 +846,10 @@ mod tests {
     #[test]
     fn merge_and_intersect() {
         let s = seq(&[(0, 5), (3, 8), (8, 10), (12, 12), (20, 30)]);
-        assert_eq!(merge(&s.starts, &s.ends, false), [(0, 8), (8, 10), (20, 30)]);
+        assert_eq!(
+            merge(&s.starts, &s.ends, false),
+            [(0, 8), (8, 10), (20, 30)]
+        );
         assert_eq!(merge(&s.starts, &s.ends, true), [(0, 10), (20, 30)]);
         assert_eq!(
             intersect_pairs(&[(0, 10), (20, 30)], &[(5, 25)]),
@@ -890,7 +895,10 @@ mod tests {
         assert_eq!(t.seqs[0].regions, [(0, 100), (100, 150), (150, 160)]);
         assert!(d.tile(0).is_err());
         let i = d.intersect(&Domain::new([Region::new("a", 140, 155)], &|_| None));
-        assert_eq!(i.bins(), [Region::new("a", 140, 150), Region::new("a", 150, 155)]);
+        assert_eq!(
+            i.bins(),
+            [Region::new("a", 140, 150), Region::new("a", 150, 155)]
+        );
     }
 
     #[test]
@@ -899,7 +907,10 @@ mod tests {
         let p = dir.path().join("bins.bed");
         std::fs::write(&p, "# c\nchr1\t0\t10\nchr1\t20\tx\n").unwrap();
         let e = Domain::from_bed(&p, &|_| None).unwrap_err().to_string();
-        assert!(e.contains("bins.bed:3:") && e.contains("[bins-parse]"), "{e}");
+        assert!(
+            e.contains("bins.bed:3:") && e.contains("[bins-parse]"),
+            "{e}"
+        );
         std::fs::write(&p, "chr1\t20\t10\n").unwrap();
         let e = Domain::from_bed(&p, &|_| None).unwrap_err().to_string();
         assert!(e.contains("bins.bed:1:") && e.contains("not after"), "{e}");

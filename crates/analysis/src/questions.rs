@@ -121,7 +121,10 @@ impl Answer {
     }
     /// The detail named `name`.
     pub fn detail(&self, name: &str) -> Option<f64> {
-        self.details.iter().find(|d| d.name == name).map(|d| d.value)
+        self.details
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.value)
     }
     /// The analytic p-value, if any.
     pub fn p_value(&self) -> Option<f64> {
@@ -155,7 +158,9 @@ pub struct Question {
 
 impl std::fmt::Debug for Question {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Question").field("name", &self.name).finish()
+        f.debug_struct("Question")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -548,10 +553,7 @@ fn check_binary(t: &Intervals<'_>) -> Result<(), Error> {
                 ),
             });
         };
-        if let Some(i) = v
-            .iter()
-            .position(|x| !x.is_nan() && *x != 0.0 && *x != 1.0)
-        {
+        if let Some(i) = v.iter().position(|x| !x.is_nan() && *x != 0.0 && *x != 1.0) {
             return Err(Error::Values {
                 question: "case-control".into(),
                 why: format!(
@@ -942,7 +944,11 @@ fn eval_values_inside(
 
 /// Pieces `(bp, x, y)` where both tracks have a value, within the domain
 /// regions `w` (elements of each track are taken as non-overlapping).
-fn paired_pieces(a: &SeqIntervals<'_>, b: &SeqIntervals<'_>, w: &[(u64, u64)]) -> Vec<(f64, f64, f64)> {
+fn paired_pieces(
+    a: &SeqIntervals<'_>,
+    b: &SeqIntervals<'_>,
+    w: &[(u64, u64)],
+) -> Vec<(f64, f64, f64)> {
     let (Some(va), Some(vb)) = (&a.values, &b.values) else {
         return Vec::new();
     };
@@ -1047,7 +1053,12 @@ fn correlation_bins(
     let pairs: Vec<(f64, f64)> = d
         .bins()
         .par_iter()
-        .map(|r| (mean_in(t1.seq(&r.seqid), r.start, r.end), mean_in(t2.seq(&r.seqid), r.start, r.end)))
+        .map(|r| {
+            (
+                mean_in(t1.seq(&r.seqid), r.start, r.end),
+                mean_in(t2.seq(&r.seqid), r.start, r.end),
+            )
+        })
         .filter(|(a, b)| !a.is_nan() && !b.is_nan())
         .collect();
     let (x, y): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
@@ -1056,7 +1067,10 @@ fn correlation_bins(
     } else {
         dist::pearson(&x, &y, tail.unwrap_or_default())
     };
-    let mut a = Answer::new(t.statistic.unwrap_or(f64::NAN), vec![("bins", x.len() as f64)]);
+    let mut a = Answer::new(
+        t.statistic.unwrap_or(f64::NAN),
+        vec![("bins", x.len() as f64)],
+    );
     if tail.is_some() {
         a.test = Some(t);
     }
@@ -1131,10 +1145,7 @@ fn positioning(
         .map(score)
         .collect();
     let n = scores.len() as f64;
-    let mut a = Answer::new(
-        scores.iter().sum::<f64>() / n,
-        vec![("points_inside", n)],
-    );
+    let mut a = Answer::new(scores.iter().sum::<f64>() / n, vec![("points_inside", n)]);
     if let Some(tail) = tail {
         a.test = Some(dist::wilcoxon_signed_rank(&scores, tail));
     }
@@ -1164,7 +1175,12 @@ fn eval_pos_middle(t1: &Intervals<'_>, t2: &Intervals<'_>, d: &Domain, t: Option
 fn eval_pos_borders(t1: &Intervals<'_>, t2: &Intervals<'_>, d: &Domain, t: Option<Tail>) -> Answer {
     positioning(t1, t2, d, t, score_borders)
 }
-fn eval_pos_upstream(t1: &Intervals<'_>, t2: &Intervals<'_>, d: &Domain, t: Option<Tail>) -> Answer {
+fn eval_pos_upstream(
+    t1: &Intervals<'_>,
+    t2: &Intervals<'_>,
+    d: &Domain,
+    t: Option<Tail>,
+) -> Answer {
     positioning(t1, t2, d, t, score_upstream)
 }
 fn eval_pos_downstream(
@@ -1189,7 +1205,9 @@ fn eval_case_control(
         d,
         |a, b, w| {
             let Some(a) = a else { return (0, 0, 0, 0) };
-            let Some(v) = &a.values else { return (0, 0, 0, 0) };
+            let Some(v) = &a.values else {
+                return (0, 0, 0, 0);
+            };
             let u2 = union_in(b, w);
             let pick = |want: f64| {
                 let (s, e): (Vec<u64>, Vec<u64>) = (0..a.len())
@@ -1236,7 +1254,9 @@ fn eval_counts_values(
         d,
         |a, b, w| {
             let Some(b) = b else { return Vec::new() };
-            let Some(v) = &b.values else { return Vec::new() };
+            let Some(v) = &b.values else {
+                return Vec::new();
+            };
             let mut out = Vec::new();
             for &(x, y) in w {
                 let lo = b.starts.partition_point(|&s| s < x);
@@ -1257,7 +1277,10 @@ fn eval_counts_values(
     let t = dist::kendall_tau(&x, &y, tail.unwrap_or_default());
     let mut a = Answer::new(
         t.statistic.unwrap_or(f64::NAN),
-        vec![("segments", x.len() as f64), ("points_inside", x.iter().sum())],
+        vec![
+            ("segments", x.len() as f64),
+            ("points_inside", x.iter().sum()),
+        ],
     );
     if tail.is_some() {
         a.test = Some(t);

@@ -46,7 +46,10 @@ fn gen_bed(seed: u64, n: usize, span: u64, maxlen: u64) -> String {
 }
 
 fn bedtools() -> bool {
-    Command::new("bedtools").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("bedtools")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn bt(args: &[&str]) -> String {
@@ -89,7 +92,11 @@ fn counts_coverage_jaccard_merge_equal_bedtools() {
     let a = Intervals::from_stored(&ta).unwrap();
     let b = Intervals::from_stored(&tb).unwrap();
     let p = Intervals::from_stored(&tp).unwrap();
-    let (a_s, b_s, p_s) = (a_path.to_str().unwrap(), b_path.to_str().unwrap(), p_path.to_str().unwrap());
+    let (a_s, b_s, p_s) = (
+        a_path.to_str().unwrap(),
+        b_path.to_str().unwrap(),
+        p_path.to_str().unwrap(),
+    );
 
     // intersect -c: A vs points, A vs B.
     for (other, o_path) in [(&p, p_s), (&b, b_s)] {
@@ -147,8 +154,11 @@ fn counts_coverage_jaccard_merge_equal_bedtools() {
     // bp), jaccard.
     let out = bt(&["jaccard", "-a", a_s, "-b", b_s]);
     let f: Vec<&str> = out.lines().nth(1).unwrap().split('\t').collect();
-    let (inter, union_minus, jac): (u64, u64, f64) =
-        (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].parse().unwrap());
+    let (inter, union_minus, jac): (u64, u64, f64) = (
+        f[0].parse().unwrap(),
+        f[1].parse().unwrap(),
+        f[2].parse().unwrap(),
+    );
     let d = Domain::covering(&[&a, &b]);
     let c = questions::bp_counts(&a, &b, &d);
     assert_eq!(c.both, inter, "jaccard intersection");
@@ -188,12 +198,9 @@ fn store_view_equals_in_memory_view() {
         import(&store, p, n);
         let t = store.open_track(n, Verify::Checksums).unwrap();
         let stored = Intervals::from_stored(&t).unwrap();
-        let (_, track) = gtrack_formats::format::read_path(
-            p.to_str().unwrap(),
-            None,
-            &Default::default(),
-        )
-        .unwrap();
+        let (_, track) =
+            gtrack_formats::format::read_path(p.to_str().unwrap(), None, &Default::default())
+                .unwrap();
         let mem = Intervals::from_track(&track);
         assert_eq!(stored.track_type, mem.track_type, "{n}");
         assert_eq!(stored.seqs.len(), mem.seqs.len(), "{n}");
@@ -201,21 +208,26 @@ fn store_view_equals_in_memory_view() {
             assert_eq!(x.seqid, y.seqid, "{n}");
             assert_eq!(x.starts, y.starts, "{n}");
             assert_eq!(x.ends, y.ends, "{n}");
-            let fmt = |v: &Option<std::borrow::Cow<'_, [f64]>>| {
-                v.as_ref().map(|v| format!("{v:?}"))
-            };
+            let fmt =
+                |v: &Option<std::borrow::Cow<'_, [f64]>>| v.as_ref().map(|v| format!("{v:?}"));
             assert_eq!(fmt(&x.values), fmt(&y.values), "{n}");
         }
         if n == "a" {
             // Starts and ends borrowed from the mapped columns.
-            assert!(matches!(stored.seqs[0].starts, std::borrow::Cow::Borrowed(_)));
+            assert!(matches!(
+                stored.seqs[0].starts,
+                std::borrow::Cow::Borrowed(_)
+            ));
             assert!(matches!(stored.seqs[0].ends, std::borrow::Cow::Borrowed(_)));
         }
         if n == "f" {
             assert_eq!(stored.track_type, gtrack_core::TrackType::Function);
             assert_eq!(stored.seqs[0].starts[0], 10);
             assert_eq!(stored.seqs[0].starts[50], 200);
-            assert!(matches!(stored.seqs[0].values, Some(std::borrow::Cow::Borrowed(_))));
+            assert!(matches!(
+                stored.seqs[0].values,
+                Some(std::borrow::Cow::Borrowed(_))
+            ));
         }
         if n == "p" {
             assert_eq!(&stored.seq("chr1").unwrap().ends[..], &[11, 31]);

@@ -48,10 +48,7 @@ fn raw_overlap_worked_case() {
     let t2 = segs(&[(15, 25), (37, 47)]);
     let d = bin(10, 100);
     let c = questions::bp_counts(&t1, &t2, &d);
-    assert_eq!(
-        (c.both, c.only1(), c.only2(), c.neither()),
-        (15, 35, 5, 35)
-    );
+    assert_eq!((c.both, c.only1(), c.only2(), c.neither()), (15, 35, 5, 35));
     let a = find("overlap").unwrap().evaluate(&t1, &t2, &d, Tail::More);
     assert_eq!(a.statistic, 15.0);
     assert_eq!(a.detail("only1"), Some(35.0));
@@ -70,7 +67,9 @@ fn raw_overlap_worked_case() {
     close(j, 15.0 / 55.0, 1e-15);
     let f = find("forbes").unwrap().statistic(&t1, &t2, &d);
     close(f, 15.0 * 90.0 / (50.0 * 20.0), 1e-15);
-    let p = find("proportional-overlap").unwrap().statistic(&t1, &t2, &d);
+    let p = find("proportional-overlap")
+        .unwrap()
+        .statistic(&t1, &t2, &d);
     close(p, 15.0 / 50.0, 1e-15);
 }
 
@@ -95,11 +94,30 @@ fn exact_binomial_branch_for_rare_overlap() {
     // mpmath betainc(5, 16, 0, 0.1, regularized) = P(X ≥ 5) = 0.04317449528446338124.
     let pts: Vec<u64> = (0..20).map(|i| i * 50 + 1).collect();
     let t1 = points(&pts);
-    let t2 = segs(&[(0, 2), (50, 52), (100, 102), (150, 152), (200, 202), (300, 96)]);
+    let t2 = segs(&[
+        (0, 2),
+        (50, 52),
+        (100, 102),
+        (150, 152),
+        (200, 202),
+        (300, 96),
+    ]);
     // (300, 96) is malformed (end < start): ignored by the union.
     let d = bin(0, 1000);
     let mut t2b = t2.clone();
-    t2b.seqs[0] = seq("chr1", &[(0, 2), (50, 52), (100, 102), (150, 152), (200, 202), (205, 250), (255, 300)], None);
+    t2b.seqs[0] = seq(
+        "chr1",
+        &[
+            (0, 2),
+            (50, 52),
+            (100, 102),
+            (150, 152),
+            (200, 202),
+            (205, 250),
+            (255, 300),
+        ],
+        None,
+    );
     let a = find("inside").unwrap().evaluate(&t1, &t2b, &d, Tail::More);
     assert_eq!(a.statistic, 5.0);
     close(a.detail("coverage_fraction").unwrap(), 0.1, 1e-15);
@@ -124,7 +142,10 @@ fn wrong_types_name_both_types_and_list_what_applies() {
     assert!(m.contains("segments vs segments"), "{m}");
     assert!(m.contains("near, near-log"), "{m}");
     let e = find("nonsense").unwrap_err().to_string();
-    assert!(e.contains("[unknown-question]") && e.contains("overlap"), "{e}");
+    assert!(
+        e.contains("[unknown-question]") && e.contains("overlap"),
+        "{e}"
+    );
     // Every question accepts at least one pair and refuses at least one.
     for q in questions::catalogue() {
         let n = TrackType::ALL
@@ -160,14 +181,24 @@ fn near_values_correlation_positioning_case_control_kendall() {
     let d = bin(0, 100);
     // near: points 10, 50, 95 vs segments [20,30), [48,60): bases strictly
     // between: 9, 0, 35.
-    let a = find("near")
-        .unwrap()
-        .evaluate(&points(&[10, 50, 95]), &segs(&[(20, 30), (48, 60)]), &d, Tail::More);
+    let a = find("near").unwrap().evaluate(
+        &points(&[10, 50, 95]),
+        &segs(&[(20, 30), (48, 60)]),
+        &d,
+        Tail::More,
+    );
     close(a.statistic, 44.0 / 3.0, 1e-12);
-    let a = find("near-log")
-        .unwrap()
-        .evaluate(&points(&[10, 50, 95]), &segs(&[(20, 30), (48, 60)]), &d, Tail::More);
-    close(a.statistic, (10f64.log10() + 0.0 + 36f64.log10()) / 3.0, 1e-12);
+    let a = find("near-log").unwrap().evaluate(
+        &points(&[10, 50, 95]),
+        &segs(&[(20, 30), (48, 60)]),
+        &d,
+        Tail::More,
+    );
+    close(
+        a.statistic,
+        (10f64.log10() + 0.0 + 36f64.log10()) / 3.0,
+        1e-12,
+    );
     // values-inside: step function 1 on [0,50), 3 on [50,100); T1 [40,60).
     let sf = Intervals {
         track_type: TrackType::StepFunction,
@@ -177,13 +208,21 @@ fn near_values_correlation_positioning_case_control_kendall() {
         .unwrap()
         .evaluate(&segs(&[(40, 60)]), &sf, &d, Tail::More);
     close(a.detail("mean_inside").unwrap(), 2.0, 1e-12);
-    close(a.detail("mean_outside").unwrap(), (40.0 + 120.0) / 80.0, 1e-12);
+    close(
+        a.detail("mean_outside").unwrap(),
+        (40.0 + 120.0) / 80.0,
+        1e-12,
+    );
     // values-at-points
     let a = find("values-at-points")
         .unwrap()
         .evaluate(&points(&[60, 70]), &sf, &d, Tail::More);
     close(a.detail("mean_inside").unwrap(), 3.0, 1e-12);
-    close(a.detail("mean_outside").unwrap(), (50.0 + 3.0 * 48.0) / 98.0, 1e-12);
+    close(
+        a.detail("mean_outside").unwrap(),
+        (50.0 + 3.0 * 48.0) / 98.0,
+        1e-12,
+    );
     // pearson: identical step functions → r = 1; a function vs itself.
     let r = find("pearson").unwrap().evaluate(&sf, &sf, &d, Tail::More);
     close(r.statistic, 1.0, 1e-12);
@@ -221,18 +260,34 @@ fn near_values_correlation_positioning_case_control_kendall() {
         track_type: TrackType::ValuedSegments,
         seqs: vec![seq("chr1", &[(0, 10)], Some(&[0.5]))],
     };
-    let e = run(find("case-control").unwrap(), &bad, &segs(&[(0, 20)]), &d, Tail::More)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("[unsuitable-values]") && e.contains("chr1:1"), "{e}");
+    let e = run(
+        find("case-control").unwrap(),
+        &bad,
+        &segs(&[(0, 20)]),
+        &d,
+        Tail::More,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("[unsuitable-values]") && e.contains("chr1:1"),
+        "{e}"
+    );
     // counts-values: more points in higher-valued segments → τ = 1.
     let vs = Intervals {
         track_type: TrackType::ValuedSegments,
-        seqs: vec![seq("chr1", &[(0, 10), (20, 30), (40, 50)], Some(&[1.0, 2.0, 3.0]))],
+        seqs: vec![seq(
+            "chr1",
+            &[(0, 10), (20, 30), (40, 50)],
+            Some(&[1.0, 2.0, 3.0]),
+        )],
     };
-    let a = find("counts-values")
-        .unwrap()
-        .evaluate(&points(&[5, 21, 22, 41, 42, 43]), &vs, &d, Tail::More);
+    let a = find("counts-values").unwrap().evaluate(
+        &points(&[5, 21, 22, 41, 42, 43]),
+        &vs,
+        &d,
+        Tail::More,
+    );
     close(a.statistic, 1.0, 1e-12);
     assert!(a.p_value().unwrap() < 0.1);
 }
@@ -241,7 +296,11 @@ fn near_values_correlation_positioning_case_control_kendall() {
 fn correlation_over_bins() {
     let f1 = Intervals {
         track_type: TrackType::StepFunction,
-        seqs: vec![seq("chr1", &[(0, 10), (10, 20), (20, 30), (30, 40)], Some(&[1.0, 2.0, 3.0, 4.0]))],
+        seqs: vec![seq(
+            "chr1",
+            &[(0, 10), (10, 20), (20, 30), (30, 40)],
+            Some(&[1.0, 2.0, 3.0, 4.0]),
+        )],
     };
     let f2 = Intervals {
         track_type: TrackType::StepFunction,
