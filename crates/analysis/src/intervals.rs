@@ -23,6 +23,7 @@ use std::path::Path;
 
 use gtrack_core::{ColumnData, Region, RegionKind, Track, TrackType};
 use gtrack_store::StoredTrack;
+use rayon::prelude::*;
 
 /// Errors of loading tracks and building domains.
 #[derive(Debug, thiserror::Error)]
@@ -206,53 +207,60 @@ impl<'a> Intervals<'a> {
             track: name.clone(),
             source,
         };
-        let mut seqs = Vec::with_capacity(t.manifest().seqs.len());
-        for (si, entry) in t.manifest().seqs.iter().enumerate() {
-            if t.seq_index(&entry.seqid) != Some(si) {
-                continue;
-            }
-            let v = t.view(&entry.seqid, 0, u64::MAX).map_err(err)?;
-            let rows = v.rows();
-            let starts: Cow<'a, [u64]> = match v.starts() {
-                Some(s) => Cow::Borrowed(s),
-                None if tt.is_per_base() => {
-                    let mut s = Vec::with_capacity(rows.len());
-                    for &(pos, _, n) in &entry.blocks {
-                        s.extend(pos..pos + n);
-                    }
-                    Cow::Owned(s)
+        // Sequences in parallel (implicit columns are materialised here).
+        let seqs: Vec<Option<SeqIntervals<'a>>> = t
+            .manifest()
+            .seqs
+            .par_iter()
+            .enumerate()
+            .map(|(si, entry)| -> Result<Option<SeqIntervals<'a>>, Error> {
+                if t.seq_index(&entry.seqid) != Some(si) {
+                    return Ok(None);
                 }
-                None => Cow::Owned(rows.clone().map(|i| v.start(i)).collect()),
-            };
-            let ends: Cow<'a, [u64]> = match v.ends() {
-                Some(e) if tt.has_lengths() => Cow::Borrowed(e),
-                _ => Cow::Owned(starts.iter().map(|s| s + 1).collect()),
-            };
-            let values = if !tt.is_valued() {
-                None
-            } else if let Some(n) = v.numbers() {
-                Some(Cow::Borrowed(n))
-            } else if t
-                .schema()
-                .value
-                .is_some_and(|s| s.ty == gtrack_core::ValueType::Binary)
-            {
-                Some(Cow::Owned(
-                    rows.clone()
-                        .map(|i| v.number(i).unwrap_or(f64::NAN))
-                        .collect(),
-                ))
-            } else {
-                None
-            };
-            seqs.push(SeqIntervals {
-                seqid: entry.seqid.clone(),
-                length: t.seq_length(&entry.seqid),
-                starts,
-                ends,
-                values,
-            });
-        }
+                let v = t.view(&entry.seqid, 0, u64::MAX).map_err(&err)?;
+                let rows = v.rows();
+                let starts: Cow<'a, [u64]> = match v.starts() {
+                    Some(s) => Cow::Borrowed(s),
+                    None if tt.is_per_base() => {
+                        let mut s = Vec::with_capacity(rows.len());
+                        for &(pos, _, n) in &entry.blocks {
+                            s.extend(pos..pos + n);
+                        }
+                        Cow::Owned(s)
+                    }
+                    None => Cow::Owned(rows.clone().map(|i| v.start(i)).collect()),
+                };
+                let ends: Cow<'a, [u64]> = match v.ends() {
+                    Some(e) if tt.has_lengths() => Cow::Borrowed(e),
+                    _ => Cow::Owned(starts.iter().map(|s| s + 1).collect()),
+                };
+                let values = if !tt.is_valued() {
+                    None
+                } else if let Some(n) = v.numbers() {
+                    Some(Cow::Borrowed(n))
+                } else if t
+                    .schema()
+                    .value
+                    .is_some_and(|s| s.ty == gtrack_core::ValueType::Binary)
+                {
+                    Some(Cow::Owned(
+                        rows.clone()
+                            .map(|i| v.number(i).unwrap_or(f64::NAN))
+                            .collect(),
+                    ))
+                } else {
+                    None
+                };
+                Ok(Some(SeqIntervals {
+                    seqid: entry.seqid.clone(),
+                    length: t.seq_length(&entry.seqid),
+                    starts,
+                    ends,
+                    values,
+                }))
+            })
+            .collect::<Result<_, _>>()?;
+        let seqs: Vec<SeqIntervals<'a>> = seqs.into_iter().flatten().collect();
         Ok(Intervals {
             track_type: tt,
             seqs,
@@ -676,48 +684,73 @@ pub fn covered_in(s: &SeqIntervals<'_>, w: &[(u64, u64)]) -> Vec<(u64, u64)> {
     intersect_pairs(&m, w)
 }
 
-/// Per element of `a`, the number of elements of `b` overlapping it
-/// (`bedtools intersect -c -a A -b B`). Both sorted by start; elements
-/// of length zero in `b` never overlap.
-pub fn count_overlaps(a: &SeqIntervals<'_>, b: &SeqIntervals<'_>) -> Vec<u64> {
-    // count = #{b.start < a.end} − #{b.end ≤ a.start} (b.start < b.end).
-    let nz: Vec<usize> = (0..b.len()).filter(|&i| b.ends[i] > b.starts[i]).collect();
-    let all_nz = nz.len() == b.len();
-    let bstarts: Cow<'_, [u64]> = if all_nz {
-        Cow::Borrowed(&b.starts[..])
-    } else {
-        Cow::Owned(nz.iter().map(|&i| b.starts[i]).collect())
-    };
-    let mut bends: Vec<u64> = if all_nz {
-        b.ends.to_vec()
-    } else {
-        nz.iter().map(|&i| b.ends[i]).collect()
-    };
-    if !bends.is_sorted() {
-        bends.sort_unstable();
+/// First index `i ≥ from` with `v[i] >= x` in the sorted `v`, by
+/// exponential search from `from` (cheap when the answer is near).
+pub fn gallop(v: &[u64], from: usize, x: u64) -> usize {
+    let n = v.len();
+    if from >= n || v[from] >= x {
+        return from.min(n);
     }
-    (0..a.len())
-        .map(|i| {
-            let (s, e) = (a.starts[i], a.ends[i].max(a.starts[i] + 1));
-            let n1 = bstarts.partition_point(|&x| x < e);
-            let n2 = bends.partition_point(|&x| x <= s);
-            n1.saturating_sub(n2) as u64
-        })
-        .collect()
+    // v[from] < x: find a bound.
+    let mut step = 1;
+    let mut lo = from; // v[lo] < x
+    loop {
+        let hi = lo + step;
+        if hi >= n {
+            return lo + 1 + v[lo + 1..].partition_point(|&y| y < x);
+        }
+        if v[hi] >= x {
+            return lo + 1 + v[lo + 1..hi].partition_point(|&y| y < x);
+        }
+        lo = hi;
+        step *= 2;
+    }
 }
 
-/// Number of points (element starts of `p`) inside the union `segs`
-/// (disjoint, sorted). Chooses a linear sweep or binary searches by size.
-pub fn points_in(points: &[u64], segs: &[(u64, u64)]) -> u64 {
-    if points.is_empty() || segs.is_empty() {
-        return 0;
+/// Per element of `a`, the number of elements of `b` overlapping it
+/// (`bedtools intersect -c -a A -b B`). Both sorted by start; elements
+/// of length zero in `b` never overlap. One forward sweep with galloping
+/// searches: `count = #{b.start < a.end} − #{b.end ≤ a.start}`.
+pub fn count_overlaps(a: &SeqIntervals<'_>, b: &SeqIntervals<'_>) -> Vec<u64> {
+    let all_nz = b.starts.iter().zip(b.ends.iter()).all(|(s, e)| e > s);
+    let (bstarts, bends): (Cow<'_, [u64]>, Cow<'_, [u64]>) = if all_nz {
+        let e: Cow<'_, [u64]> = if b.ends.is_sorted() {
+            Cow::Borrowed(&b.ends[..])
+        } else {
+            let mut e = b.ends.to_vec();
+            e.sort_unstable();
+            Cow::Owned(e)
+        };
+        (Cow::Borrowed(&b.starts[..]), e)
+    } else {
+        let (s, mut e): (Vec<u64>, Vec<u64>) = (0..b.len())
+            .filter(|&i| b.ends[i] > b.starts[i])
+            .map(|i| (b.starts[i], b.ends[i]))
+            .unzip();
+        e.sort_unstable();
+        (Cow::Owned(s), Cow::Owned(e))
+    };
+    let mut out = Vec::with_capacity(a.len());
+    let mut p1 = 0usize; // #{b.start < a.start} for the current a
+    let mut p2 = 0usize; // #{b.end <= a.start}
+    for i in 0..a.len() {
+        let (s, e) = (a.starts[i], a.ends[i].max(a.starts[i] + 1));
+        p1 = gallop(&bstarts, p1, s);
+        let n1 = gallop(&bstarts, p1, e);
+        p2 = gallop(&bends, p2, s + 1);
+        out.push(n1.saturating_sub(p2) as u64);
     }
+    out
+}
+
+/// Number of points (sorted starts) inside the union `segs` (disjoint,
+/// sorted): one forward sweep with galloping searches.
+pub fn points_in(points: &[u64], segs: &[(u64, u64)]) -> u64 {
     let mut n = 0u64;
     let mut from = 0usize;
     for &(a, b) in segs {
-        let rest = &points[from..];
-        let lo = from + rest.partition_point(|&x| x < a);
-        let hi = lo + points[lo..].partition_point(|&x| x < b);
+        let lo = gallop(points, from, a);
+        let hi = gallop(points, lo, b);
         n += (hi - lo) as u64;
         from = hi;
         if from == points.len() {
