@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_main, Criterion};
 use gtrack_analysis::intervals::{count_overlaps, Domain, Intervals, SeqIntervals};
 use gtrack_analysis::questions::inside_counts;
 use gtrack_core::{Region, TrackType};
@@ -60,5 +60,9 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+#[allow(missing_docs)]
+mod group {
+    criterion::criterion_group!(benches, super::bench);
+}
+use group::benches;
 criterion_main!(benches);

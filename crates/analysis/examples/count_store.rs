@@ -89,7 +89,10 @@ fn main() {
         let s = Intervals::from_stored(&ts).unwrap();
         let loaded = t.elapsed().as_secs_f64();
         let c = inside_counts(&p, &s, &domain);
-        eprintln!("  views {loaded:.4} s, count {:.4} s", t.elapsed().as_secs_f64() - loaded);
+        eprintln!(
+            "  views {loaded:.4} s, count {:.4} s",
+            t.elapsed().as_secs_f64() - loaded
+        );
         times.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
         let per: u64 = s

@@ -320,7 +320,7 @@ impl<'a> Intervals<'a> {
                             values.as_ref().map_or(f64::NAN, |v| v[i]),
                         )
                     }));
-                    all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                    all.sort_by_key(|a| (a.0, a.1));
                     let has_vals = prev.values.is_some() && values.is_some();
                     prev.starts = Cow::Owned(all.iter().map(|x| x.0).collect());
                     prev.ends = Cow::Owned(all.iter().map(|x| x.1).collect());
@@ -810,7 +810,7 @@ pub fn nearest_distance(
     if k > 0 {
         // Among elements starting before e, the largest end.
         let me = maxend_before[lo + k - 1];
-        let d = if me > s { 0 } else { s - me };
+        let d = s.saturating_sub(me);
         best = Some(best.map_or(d, |x| x.min(d)));
     }
     best

@@ -12,6 +12,8 @@
 //!   t distribution), Kendall: `kendalltau(method="asymptotic")`,
 //!   Wilcoxon: `wilcoxon(method="exact")` and
 //!   `wilcoxon(method="approx", correction=False)` (zero_method "wilcox").
+// Reference values are kept exactly as the reference tools printed them.
+#![allow(clippy::excessive_precision)]
 
 use gtrack_analysis::dist::*;
 

@@ -1,4 +1,6 @@
 //! `gtrack stats` and `gtrack analyze` end to end.
+// Reference values are kept exactly as the reference tools printed them.
+#![allow(clippy::excessive_precision)]
 
 use std::process::Command;
 
