@@ -1,5 +1,6 @@
 //! Subcommands.
 
+pub mod analyze;
 pub mod collections;
 pub mod convert;
 pub mod fairtracks;

@@ -67,6 +67,10 @@ enum Command {
     Collections(cmd::collections::Args),
     /// UCSC track hubs: list tracks, check a hub, search the Track Hub Registry.
     Hub(cmd::hub::Args),
+    /// Descriptive statistics of a track per type: counts, coverage, lengths, gaps, values.
+    Stats(cmd::analyze::StatsArgs),
+    /// Ask a type-aware question of two tracks (overlap, inside, near, …) with analytic tests.
+    Analyze(cmd::analyze::AnalyzeArgs),
 }
 
 fn main() -> ExitCode {
@@ -95,6 +99,8 @@ fn main() -> ExitCode {
         Command::Fetch(a) => cmd::fetch::run(a),
         Command::Collections(a) => cmd::collections::run(a),
         Command::Hub(a) => cmd::hub::run(a),
+        Command::Stats(a) => cmd::analyze::stats(a),
+        Command::Analyze(a) => cmd::analyze::analyze(a),
     };
     match r {
         Ok(code) => code,
