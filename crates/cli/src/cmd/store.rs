@@ -322,10 +322,7 @@ pub fn info(store: &str, name: &str, json: bool, trust: bool) -> Result<ExitCode
 type QueryRegion = (String, u64, u64, Option<String>);
 
 /// Regions from arguments: UCSC positions or BED files of regions.
-fn regions(
-    args: &[String],
-    t: &gtrack_store::StoredTrack,
-) -> Result<Vec<QueryRegion>, String> {
+fn regions(args: &[String], t: &gtrack_store::StoredTrack) -> Result<Vec<QueryRegion>, String> {
     let mut out = Vec::new();
     for a in args {
         if std::path::Path::new(a).is_file() {
