@@ -2,10 +2,15 @@
 //!
 //! A FAIRtracks document describes a track collection as
 //! `collection_info → studies → experiments → samples → tracks`, the objects
-//! linked by their `local_id`s. [`validate`] checks a document against the
-//! seven v1.0.2 JSON Schemas (embedded; see `data/fairtracks/NOTICE`),
-//! interpreted by a small draft-07 validator of our own, together with the
-//! FAIRtracks extensions the schemas declare:
+//! linked by their `local_id`s. [`validate`] checks a document against a
+//! [`SchemaSet`] — the seven v1.0.2 JSON Schemas, read at run time from a
+//! schema folder ([`load_schemas`]: `--schemas DIR`, else
+//! `$GTRACK_FAIRTRACKS_SCHEMAS`, else the user cache), which
+//! [`get_schemas`] fills once from the published URLs, verified against
+//! pinned SHA-256 digests ([`V1_0_2`]). The schemas are the FAIRtracks
+//! project's (CC BY 4.0) and are downloaded, not distributed with gtrack.
+//! They are interpreted by a small draft-07 validator of our own, together
+//! with the FAIRtracks extensions the schemas declare:
 //!
 //! * `unique`: `local_id`s unique across the document;
 //! * `foreignProperty`: `*_ref` fields resolve to an object of the document;
@@ -35,8 +40,14 @@ mod convert;
 mod curie;
 pub mod ontology;
 mod schema;
+mod source;
 
 pub use convert::to_gsuite;
+pub use schema::SchemaSet;
+pub use source::{
+    default_cache_dir, get_schemas, load as load_schemas, schema_dir, GetOptions, GetOutcome,
+    Origin, DEFAULT_BASE_URL, SCHEMAS_ENV, V1_0_2,
+};
 
 /// Rule ids with a one-line description, in the order the docs list them.
 pub const RULES: &[(&str, &str)] = &[
@@ -218,6 +229,122 @@ pub enum FairtracksError {
     },
 }
 
+/// Errors finding, reading or downloading the FAIRtracks schemas.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    /// No schema set in the chosen folder.
+    #[error("no FAIRtracks schemas in `{dir}` ({origin}): {why}; run `gtrack fairtracks get-schemas` to download them once (validation is offline afterwards), or point --schemas DIR or $GTRACK_FAIRTRACKS_SCHEMAS at a folder holding them")]
+    NotFound {
+        /// The folder looked in.
+        dir: String,
+        /// How it was chosen.
+        origin: &'static str,
+        /// What is missing.
+        why: String,
+    },
+    /// Neither `--schemas`, `$GTRACK_FAIRTRACKS_SCHEMAS`, `$XDG_CACHE_HOME`
+    /// nor `$HOME` names a folder.
+    #[error("no schema folder: pass --schemas DIR or set $GTRACK_FAIRTRACKS_SCHEMAS (neither $XDG_CACHE_HOME nor $HOME is set, so there is no user cache)")]
+    NoCacheDir,
+    /// A set without the top-level `fairtracks.schema.json`.
+    #[error("{place}: no fairtracks.schema.json; a FAIRtracks schema set needs its top-level schema (run `gtrack fairtracks get-schemas`)")]
+    NoTop {
+        /// The folder or set.
+        place: String,
+    },
+    /// A schema file is not well-formed JSON.
+    #[error("{file}:{line}:{column}: not a well-formed JSON schema: {message}; run `gtrack fairtracks get-schemas` to download the schemas again")]
+    Json {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// A schema file is JSON but not an object.
+    #[error("{file}: a schema must be a JSON object")]
+    NotAnObject {
+        /// The file.
+        file: String,
+    },
+    /// A `$ref` names a file that is not in the set.
+    #[error("{file}: `$ref` `{reference}` names a schema that is not in the set; add the file to the schema folder")]
+    BadRef {
+        /// The referring file.
+        file: String,
+        /// The reference.
+        reference: String,
+    },
+    /// A `pattern` is not a regular expression we can compile.
+    #[error("{file}: pattern `{pattern}` does not compile: {message}")]
+    BadPattern {
+        /// The file.
+        file: String,
+        /// The pattern.
+        pattern: String,
+        /// The regex error.
+        message: String,
+    },
+    /// File-system failure.
+    #[error("`{path}`: {source}")]
+    Io {
+        /// The file or folder.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Download failure, including a checksum mismatch.
+    #[error(transparent)]
+    Fetch(#[from] crate::fetch::FetchError),
+}
+
+impl SchemaError {
+    /// Name files by their path in `dir`.
+    fn in_dir(self, dir: &Path) -> SchemaError {
+        let p = |f: String| dir.join(f).display().to_string();
+        match self {
+            SchemaError::Json {
+                file,
+                line,
+                column,
+                message,
+            } => SchemaError::Json {
+                file: p(file),
+                line,
+                column,
+                message,
+            },
+            SchemaError::NotAnObject { file } => SchemaError::NotAnObject { file: p(file) },
+            SchemaError::BadRef { file, reference } => SchemaError::BadRef {
+                file: p(file),
+                reference,
+            },
+            SchemaError::BadPattern {
+                file,
+                pattern,
+                message,
+            } => SchemaError::BadPattern {
+                file: p(file),
+                pattern,
+                message,
+            },
+            e => e,
+        }
+    }
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Parse FAIRtracks JSON text; `origin` names it in errors.
 pub fn parse(text: &str, origin: &str) -> Result<Value, FairtracksError> {
     serde_json::from_str(text).map_err(|e| FairtracksError::Json {
@@ -237,13 +364,14 @@ pub fn read_path(path: &Path) -> Result<Value, FairtracksError> {
     parse(&text, &path.display().to_string())
 }
 
-/// Validate a parsed document offline. The schema is chosen by the
-/// document's `@schema` (any of the seven v1.0.2 schema `$id`s); without a
-/// recognised `@schema` the top-level schema is used. References
-/// (`foreignProperty`) are only resolved for top-level documents, where the
-/// referenced objects can be present.
-pub fn validate(doc: &Value) -> Report {
-    schema::validate(doc)
+/// Validate a parsed document offline against `schemas`. The schema is
+/// chosen by the file name of the document's `@schema` (e.g. any of the
+/// seven v1.0.2 `$id`s); without a recognised `@schema` the top-level
+/// `fairtracks.schema.json` is used. References (`foreignProperty`) are
+/// only resolved for top-level documents, where the referenced objects can
+/// be present.
+pub fn validate(doc: &Value, schemas: &SchemaSet) -> Report {
+    schema::validate(doc, schemas)
 }
 
 /// Escape one JSON-pointer segment (RFC 6901).

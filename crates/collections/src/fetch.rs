@@ -681,7 +681,7 @@ pub(crate) fn check_url(url: &str, allowed: &[SocketAddr]) -> Result<(), FetchEr
 }
 
 /// Download `url` into `part` (resuming what is there); returns the final URL.
-fn download(url: &str, part: &Path, opts: &FetchOptions) -> Result<String, FetchError> {
+pub(crate) fn download(url: &str, part: &Path, opts: &FetchOptions) -> Result<String, FetchError> {
     let agent = guarded_agent(
         opts.timeout,
         0,

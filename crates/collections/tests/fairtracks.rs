@@ -1,9 +1,16 @@
-//! FAIRtracks v1.0.2: validation rules, the shared examples, GSuite export.
+//! FAIRtracks v1.0.2: validation rules (against a miniature schema set of
+//! our own, and against the real v1.0.2 schemas when ../shared has them),
+//! the shared examples, GSuite export, and `get_schemas` from a local
+//! server.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use gtrack_collections::fairtracks::{self, Report, Severity, RULES};
+use gtrack_collections::fairtracks::{
+    self, GetOptions, Report, SchemaError, SchemaSet, Severity, RULES,
+};
+use gtrack_collections::fetch::FetchError;
 use serde_json::{json, Value};
 
 fn data(name: &str) -> PathBuf {
@@ -14,6 +21,26 @@ fn data(name: &str) -> PathBuf {
 
 fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+}
+
+/// The miniature FAIRtracks-like schemas of tests/data/fairtracks/schemas.
+fn mini() -> &'static SchemaSet {
+    static S: OnceLock<SchemaSet> = OnceLock::new();
+    S.get_or_init(|| SchemaSet::load_dir(&data("schemas")).expect("mini schemas load"))
+}
+
+fn real_dir() -> PathBuf {
+    shared().join("spec/collections/fairtracks/v1.0.2/schema")
+}
+
+/// The real v1.0.2 schemas from ../shared, or `None` (and a SKIPPED line).
+fn real(test: &str) -> Option<SchemaSet> {
+    let dir = real_dir();
+    if !dir.is_dir() {
+        println!("SKIPPED: {test}: {} not present", dir.display());
+        return None;
+    }
+    Some(SchemaSet::load_dir(&dir).expect("v1.0.2 schemas load"))
 }
 
 fn base() -> Value {
@@ -40,10 +67,24 @@ fn has(r: &Report, path: &str, rule: &str) -> bool {
 
 #[test]
 fn own_fixture_is_valid_without_warnings() {
-    let r = fairtracks::validate(&base());
+    let r = fairtracks::validate(&base(), mini());
     assert_eq!(r.schema, "fairtracks.schema.json");
     assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
     assert!(r.is_valid());
+    assert!(!mini().matches(fairtracks::V1_0_2));
+}
+
+#[test]
+fn own_fixture_is_valid_against_the_real_schemas() {
+    let Some(real) = real("own_fixture_is_valid_against_the_real_schemas") else {
+        return;
+    };
+    assert!(
+        real.matches(fairtracks::V1_0_2),
+        "../shared copy differs from the pins"
+    );
+    let r = fairtracks::validate(&base(), &real);
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
 }
 
 type Mutation = (&'static str, &'static str, fn(&mut Value));
@@ -211,11 +252,22 @@ const CASES: &[Mutation] = &[
 
 #[test]
 fn every_rule_reports_its_path_and_id() {
+    check_cases(mini());
+}
+
+#[test]
+fn every_rule_reports_its_path_and_id_with_the_real_schemas() {
+    if let Some(real) = real("every_rule_reports_its_path_and_id_with_the_real_schemas") {
+        check_cases(&real);
+    }
+}
+
+fn check_cases(schemas: &SchemaSet) {
     let mut seen = BTreeSet::new();
     for (path, rule, mutate) in CASES {
         let mut d = base();
         mutate(&mut d);
-        let r = fairtracks::validate(&d);
+        let r = fairtracks::validate(&d, schemas);
         assert!(
             has(&r, path, rule),
             "expected {path}: {rule}, got:\n{}",
@@ -256,7 +308,7 @@ fn every_rule_reports_its_path_and_id() {
 fn conditional_message_names_the_condition() {
     let mut d = base();
     remove(&mut d, "/experiments/0/target/sequence_feature");
-    let r = fairtracks::validate(&d);
+    let r = fairtracks::validate(&d, mini());
     let msg = r
         .diagnostics
         .iter()
@@ -279,11 +331,11 @@ fn bad_input_never_panics() {
         json!({"tracks": [1, null, {"geometric_track_type": []}]}),
         json!({"@schema": 7, "experiments": [{"technique": {"term_id": 3}}]}),
     ] {
-        let r = fairtracks::validate(&v);
+        let r = fairtracks::validate(&v, mini());
         assert!(!r.is_valid());
         let _ = fairtracks::to_gsuite(&v);
     }
-    let r = fairtracks::validate(&json!(null));
+    let r = fairtracks::validate(&json!(null), mini());
     assert!(has(&r, "", "fairtracks-type"));
 }
 
@@ -293,12 +345,12 @@ fn standalone_track_object_uses_the_track_schema() {
     t["@schema"] = json!(
         "https://raw.githubusercontent.com/fairtracks/fairtracks_standard/v1/current/json/schema/fairtracks_track.schema.json"
     );
-    let r = fairtracks::validate(&t);
+    let r = fairtracks::validate(&t, mini());
     assert_eq!(r.schema, "fairtracks_track.schema.json");
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     remove(&mut t, "/label_long");
     assert!(has(
-        &fairtracks::validate(&t),
+        &fairtracks::validate(&t, mini()),
         "/label_long",
         "fairtracks-required"
     ));
@@ -384,11 +436,14 @@ fn shared_examples_validate_with_known_defects() {
         println!("SKIPPED: {} not present", dir.display());
         return;
     }
+    let Some(real) = real("shared_examples_validate_with_known_defects") else {
+        return;
+    };
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let p = entry.unwrap().path();
         let doc = fairtracks::read_path(&p).unwrap();
-        let r = fairtracks::validate(&doc);
+        let r = fairtracks::validate(&doc, &real);
         let name = p.file_name().unwrap().to_str().unwrap().to_string();
         let found: Vec<(String, &str)> = r
             .diagnostics
@@ -416,4 +471,195 @@ fn shared_examples_validate_with_known_defects() {
         .columns
         .iter()
         .any(|c| c == "samples->sample_type->cell_line->term_label"));
+}
+
+/// A server on 127.0.0.1 serving the files of `root` by name; counts the
+/// requests it answers.
+fn serve(root: PathBuf) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/json/schema/", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = r.read_line(&mut first);
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let path = first.split(' ').nth(1).unwrap_or("/");
+            let name = path.strip_prefix("/json/schema/").unwrap_or("");
+            let body = (!name.contains('/'))
+                .then(|| std::fs::read(root.join(name)).ok())
+                .flatten();
+            let (status, body) = match body {
+                Some(b) => ("200 OK", b),
+                None => ("404 Not Found", Vec::new()),
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(&body);
+        }
+    });
+    (base, hits)
+}
+
+/// What to serve: the real v1.0.2 files with the pinned digests when
+/// ../shared has them, else our mini schemas with their own digests.
+fn served_set() -> (PathBuf, Vec<(String, String)>) {
+    let real = real_dir();
+    if real.is_dir() {
+        let pins = fairtracks::V1_0_2
+            .iter()
+            .map(|(f, h)| (f.to_string(), h.to_string()))
+            .collect();
+        return (real, pins);
+    }
+    println!(
+        "SKIPPED (in part): {} not present; serving the mini schemas",
+        real.display()
+    );
+    let dir = data("schemas");
+    let mut pins = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let bytes = std::fs::read(&p).unwrap();
+        use sha2::Digest;
+        let h: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        pins.push((p.file_name().unwrap().to_str().unwrap().to_string(), h));
+    }
+    pins.sort();
+    (dir, pins)
+}
+
+fn get_opts(base: &str, pins: Vec<(String, String)>) -> GetOptions {
+    let mut o = GetOptions {
+        base_url: base.to_string(),
+        pins,
+        ..GetOptions::default()
+    };
+    o.fetch.allow_private_network = true;
+    o
+}
+
+#[test]
+fn get_schemas_downloads_verifies_and_then_works_offline() {
+    use std::sync::atomic::Ordering;
+    let (root, pins) = served_set();
+    let (url, hits) = serve(root);
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("cache/gtrack/fairtracks/v1.0.2");
+    let got = fairtracks::get_schemas(&dir, &get_opts(&url, pins.clone())).unwrap();
+    assert_eq!(got.len(), pins.len());
+    assert!(got.iter().all(|g| g.downloaded && g.path.is_file()));
+    assert_eq!(got[0].url, format!("{url}{}", pins[0].0));
+    let n = hits.load(Ordering::SeqCst);
+    assert_eq!(n, pins.len());
+    // only the schema files are left (no staging folder)
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), pins.len());
+    let set = fairtracks::load_schemas(Some(&dir)).unwrap();
+    let want: Vec<(&str, &str)> = pins.iter().map(|(f, h)| (f.as_str(), h.as_str())).collect();
+    assert!(set.matches(&want));
+    assert!(fairtracks::validate(&base(), &set).is_valid());
+    // a second run finds verified copies and does not touch the network
+    let again = fairtracks::get_schemas(&dir, &get_opts(&url, pins)).unwrap();
+    assert!(again.iter().all(|g| !g.downloaded));
+    assert_eq!(hits.load(Ordering::SeqCst), n);
+}
+
+#[test]
+fn get_schemas_refuses_a_checksum_mismatch_and_leaves_nothing() {
+    let (root, mut pins) = served_set();
+    let (base, _) = serve(root);
+    let last = pins.len() - 1;
+    pins[last].1 = "0".repeat(64);
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("schemas");
+    let e = fairtracks::get_schemas(&dir, &get_opts(&base, pins.clone())).unwrap_err();
+    match &e {
+        SchemaError::Fetch(FetchError::ChecksumMismatch { url, expected, .. }) => {
+            assert!(url.ends_with(&pins[last].0), "{url}");
+            assert_eq!(expected, &"0".repeat(64));
+        }
+        other => panic!("{other}"),
+    }
+    assert!(e.to_string().contains("checksum mismatch"), "{e}");
+    assert!(!dir.exists(), "nothing may be left behind");
+    // an existing folder is left as it was: empty
+    std::fs::create_dir(&dir).unwrap();
+    assert!(fairtracks::get_schemas(&dir, &get_opts(&base, pins)).is_err());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    let e = fairtracks::load_schemas(Some(&dir))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("gtrack fairtracks get-schemas"), "{e}");
+}
+
+#[test]
+fn get_schemas_guards_private_addresses_and_reports_http_errors() {
+    let (root, pins) = served_set();
+    let (base, _) = serve(root);
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("s");
+    let mut o = get_opts(&base, pins.clone());
+    o.fetch.allow_private_network = false;
+    let e = fairtracks::get_schemas(&dir, &o).unwrap_err();
+    assert!(
+        matches!(e, SchemaError::Fetch(FetchError::PrivateAddress { .. })),
+        "{e}"
+    );
+    assert!(!dir.exists());
+    let mut pins404 = pins;
+    pins404.push(("missing.schema.json".into(), "1".repeat(64)));
+    let e = fairtracks::get_schemas(&dir, &get_opts(&base, pins404)).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SchemaError::Fetch(FetchError::Status { status: 404, .. })
+        ),
+        "{e}"
+    );
+    assert!(!dir.exists());
+}
+
+#[test]
+fn broken_schema_folders_are_reported_with_their_file() {
+    let t = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(data("schemas")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, t.path().join(p.file_name().unwrap())).unwrap();
+    }
+    assert!(SchemaSet::load_dir(t.path()).is_ok());
+    let sample = t.path().join("fairtracks_sample.schema.json");
+    std::fs::write(&sample, "{\n  \"type\": \"object\",\n}").unwrap();
+    let e = SchemaSet::load_dir(t.path()).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("{}:3:1: ", sample.display())), "{e}");
+    std::fs::remove_file(&sample).unwrap();
+    let e = SchemaSet::load_dir(t.path()).unwrap_err().to_string();
+    assert!(
+        e.starts_with(&format!(
+            "{}: `$ref` `fairtracks_sample.schema.json` names a schema that is not in the set",
+            t.path().join("fairtracks.schema.json").display()
+        )),
+        "{e}"
+    );
+    std::fs::remove_file(t.path().join("fairtracks.schema.json")).unwrap();
+    let e = fairtracks::load_schemas(Some(t.path()))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("holds no fairtracks.schema.json"), "{e}");
 }

@@ -1,90 +1,189 @@
-//! A small draft-07 JSON Schema interpreter for the embedded FAIRtracks
-//! schemas, with the FAIRtracks extension keywords.
+//! A small draft-07 JSON Schema interpreter for FAIRtracks schema sets read
+//! at run time, with the FAIRtracks extension keywords.
 //!
-//! Supported: `$ref` (to another embedded schema file; siblings ignored as in
+//! Supported: `$ref` (to another file of the set; siblings ignored as in
 //! draft-07), `type`, `const`, `enum`, `pattern`, `format` (`uri`,
 //! `date-time`, `idn-email`, `curie`, `term`, `foreign_ref`), `properties`,
 //! `required`, `items`, `minItems`, `anyOf`, `allOf`, `if`/`then`/`else`,
 //! `unique`, `foreignProperty`, `ontology`, `ancestors`, `namespace`,
 //! `ontologyTermPair`. `additionalProperties` is `true` in every v1.0.2
-//! schema and is not interpreted; `oneOf`/`not` are not used by them.
+//! schema and is not interpreted; `oneOf`/`not` are not used by them and
+//! are ignored.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use regex::Regex;
 use serde_json::Value;
 
-use super::{curie, ontology, pointer_segment, Diagnostic, Report, Severity};
+use super::{curie, ontology, pointer_segment, Diagnostic, Report, SchemaError, Severity};
 
-/// The embedded schemas: (file name, text).
-const FILES: &[(&str, &str)] = &[
-    (
-        "fairtracks.schema.json",
-        include_str!("../../data/fairtracks/fairtracks.schema.json"),
-    ),
-    (
-        "fairtracks_contact.schema.json",
-        include_str!("../../data/fairtracks/fairtracks_contact.schema.json"),
-    ),
-    (
-        "fairtracks_experiment.schema.json",
-        include_str!("../../data/fairtracks/fairtracks_experiment.schema.json"),
-    ),
-    (
-        "fairtracks_phenotype.schema.json",
-        include_str!("../../data/fairtracks/fairtracks_phenotype.schema.json"),
-    ),
-    (
-        "fairtracks_sample.schema.json",
-        include_str!("../../data/fairtracks/fairtracks_sample.schema.json"),
-    ),
-    (
-        "fairtracks_study.schema.json",
-        include_str!("../../data/fairtracks/fairtracks_study.schema.json"),
-    ),
-    (
-        "fairtracks_track.schema.json",
-        include_str!("../../data/fairtracks/fairtracks_track.schema.json"),
-    ),
-];
+/// The name of the top-level schema in a set.
+pub(crate) const TOP: &str = "fairtracks.schema.json";
 
-const TOP: &str = "fairtracks.schema.json";
-
-struct Schemas {
-    docs: HashMap<&'static str, Value>,
+/// A set of FAIRtracks JSON Schemas, read at run time (see
+/// [`super::locate`] and [`super::get_schemas`]), keyed by file name. The
+/// validator interprets whatever schemas it is given; `$ref`s name other
+/// files of the set by file name (the last segment of a URL).
+#[derive(Debug, Clone)]
+pub struct SchemaSet {
+    dir: Option<PathBuf>,
+    docs: HashMap<String, Value>,
+    sha256: BTreeMap<String, String>,
     patterns: HashMap<String, Regex>,
 }
 
-fn collect_patterns(v: &Value, out: &mut HashMap<String, Regex>) {
+fn check_patterns(
+    file: &str,
+    v: &Value,
+    out: &mut HashMap<String, Regex>,
+) -> Result<(), SchemaError> {
     match v {
         Value::Object(m) => {
             if let Some(Value::String(p)) = m.get("pattern") {
-                if let Ok(re) = Regex::new(p) {
-                    out.insert(p.clone(), re);
-                }
+                let re = Regex::new(p).map_err(|e| SchemaError::BadPattern {
+                    file: file.to_string(),
+                    pattern: p.clone(),
+                    message: e.to_string(),
+                })?;
+                out.insert(p.clone(), re);
             }
-            m.values().for_each(|x| collect_patterns(x, out));
+            for x in m.values() {
+                check_patterns(file, x, out)?;
+            }
         }
-        Value::Array(a) => a.iter().for_each(|x| collect_patterns(x, out)),
+        Value::Array(a) => {
+            for x in a {
+                check_patterns(file, x, out)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn refs<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r);
+            }
+            m.values().for_each(|x| refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
         _ => {}
     }
 }
 
-fn schemas() -> &'static Schemas {
-    static S: OnceLock<Schemas> = OnceLock::new();
-    S.get_or_init(|| {
-        let mut docs = HashMap::new();
-        let mut patterns = HashMap::new();
-        for (name, text) in FILES {
-            // The embedded files are fixed and tested; a parse failure would
-            // be a build defect, reported as an empty (permissive) schema.
-            let v: Value = serde_json::from_str(text).unwrap_or(Value::Bool(true));
-            collect_patterns(&v, &mut patterns);
-            docs.insert(*name, v);
+impl SchemaSet {
+    /// Build a set from (file name, text) pairs. Every text must be a JSON
+    /// object, every `pattern` a valid regex, every `$ref` name a file of
+    /// the set, and the top-level `fairtracks.schema.json` must
+    /// be present.
+    pub fn from_texts<N: AsRef<str>, T: AsRef<str>>(
+        files: &[(N, T)],
+    ) -> Result<SchemaSet, SchemaError> {
+        let mut set = SchemaSet {
+            dir: None,
+            docs: HashMap::new(),
+            sha256: BTreeMap::new(),
+            patterns: HashMap::new(),
+        };
+        for (name, text) in files {
+            let (name, text) = (name.as_ref(), text.as_ref());
+            let v: Value = serde_json::from_str(text).map_err(|e| SchemaError::Json {
+                file: name.to_string(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+            if !v.is_object() {
+                return Err(SchemaError::NotAnObject {
+                    file: name.to_string(),
+                });
+            }
+            check_patterns(name, &v, &mut set.patterns)?;
+            set.sha256
+                .insert(name.to_string(), super::sha256_hex(text.as_bytes()));
+            set.docs.insert(name.to_string(), v);
         }
-        Schemas { docs, patterns }
-    })
+        if !set.docs.contains_key(TOP) {
+            return Err(SchemaError::NoTop {
+                place: "the schema set".into(),
+            });
+        }
+        for name in set.sha256.keys() {
+            let mut rs = Vec::new();
+            refs(&set.docs[name], &mut rs);
+            for r in rs {
+                if !set.docs.contains_key(file_of(r)) {
+                    return Err(SchemaError::BadRef {
+                        file: name.clone(),
+                        reference: r.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// Read every `*.json` file of `dir` as a schema.
+    pub fn load_dir(dir: &Path) -> Result<SchemaSet, SchemaError> {
+        let io = |source| SchemaError::Io {
+            path: dir.display().to_string(),
+            source,
+        };
+        let mut files = Vec::new();
+        for e in std::fs::read_dir(dir).map_err(io)? {
+            let p = e.map_err(io)?.path();
+            let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if !name.ends_with(".json") || !p.is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).map_err(|source| SchemaError::Io {
+                path: p.display().to_string(),
+                source,
+            })?;
+            files.push((name.to_string(), text));
+        }
+        if !files.iter().any(|(n, _)| n == TOP) {
+            return Err(SchemaError::NoTop {
+                place: format!("`{}`", dir.display()),
+            });
+        }
+        let mut set = SchemaSet::from_texts(&files).map_err(|e| e.in_dir(dir))?;
+        set.dir = Some(dir.to_path_buf());
+        Ok(set)
+    }
+
+    /// The folder the set was read from, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// The file names of the set, sorted.
+    pub fn files(&self) -> Vec<&str> {
+        self.sha256.keys().map(String::as_str).collect()
+    }
+
+    /// The name of the top-level schema, `fairtracks.schema.json`.
+    pub fn top(&self) -> &'static str {
+        TOP
+    }
+
+    /// True when the set is exactly the files `pins` names (file name,
+    /// SHA-256 hex), byte for byte — e.g. [`super::V1_0_2`].
+    pub fn matches(&self, pins: &[(&str, &str)]) -> bool {
+        self.sha256.len() == pins.len()
+            && pins.iter().all(|(f, h)| {
+                self.sha256
+                    .get(*f)
+                    .is_some_and(|x| x.eq_ignore_ascii_case(h))
+            })
+    }
 }
 
 /// The `$id` URL's file name, e.g. `fairtracks_track.schema.json`.
@@ -223,7 +322,7 @@ fn describe_if(s: &Value, prefix: &str, inst: Option<&Value>) -> Option<String> 
 }
 
 struct Walker<'a> {
-    s: &'a Schemas,
+    s: &'a SchemaSet,
 }
 
 impl Walker<'_> {
@@ -536,13 +635,12 @@ fn whitespace(v: &Value, path: &str, out: &mut Out) {
     }
 }
 
-pub(crate) fn validate(doc: &Value) -> Report {
-    let s = schemas();
+pub(crate) fn validate(doc: &Value, s: &SchemaSet) -> Report {
     let file = doc
         .get("@schema")
         .and_then(Value::as_str)
         .map(file_of)
-        .filter(|f| s.docs.contains_key(f))
+        .filter(|f| s.docs.contains_key(*f))
         .unwrap_or(TOP);
     let w = Walker { s };
     let mut out = Out::default();
@@ -614,11 +712,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn embedded_schemas_parse_and_patterns_compile() {
-        let s = schemas();
-        assert_eq!(s.docs.len(), 7);
-        assert!(s.docs.values().all(Value::is_object));
-        assert!(s.patterns.len() >= 5);
+    fn set_checks_refs_patterns_and_top() {
+        let top = r#"{"type":"object","properties":{"a":{"$ref":"x.schema.json"}}}"#;
+        let e = SchemaSet::from_texts(&[(TOP, top)]).unwrap_err();
+        assert!(matches!(e, SchemaError::BadRef { .. }), "{e}");
+        let s = SchemaSet::from_texts(&[(TOP, top), ("x.schema.json", r#"{"pattern":"^a$"}"#)])
+            .unwrap();
+        assert_eq!(s.files(), [TOP, "x.schema.json"]);
+        assert_eq!(s.patterns.len(), 1);
+        let e = SchemaSet::from_texts(&[("x.schema.json", "{}")]).unwrap_err();
+        assert!(matches!(e, SchemaError::NoTop { .. }), "{e}");
+        let e = SchemaSet::from_texts(&[(TOP, r#"{"pattern":"("}"#)]).unwrap_err();
+        assert!(matches!(e, SchemaError::BadPattern { .. }), "{e}");
+        let e = SchemaSet::from_texts(&[(TOP, "[1]")]).unwrap_err();
+        assert!(matches!(e, SchemaError::NotAnObject { .. }), "{e}");
+        let e = SchemaSet::from_texts(&[(TOP, "{")]).unwrap_err();
+        assert!(
+            e.to_string().starts_with("fairtracks.schema.json:1:"),
+            "{e}"
+        );
     }
 
     #[test]
