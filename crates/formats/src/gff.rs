@@ -983,7 +983,18 @@ fn push_attr(out: &mut String, dialect: Dialect, key: &str, value: &str) {
             }
             out.push_str(key);
             out.push_str(" \"");
-            out.push_str(&value.replace('"', "'"));
+            // GFF2/GTF quoted values have no escapes: quotes become `'`,
+            // and line breaks and tabs (which would split the line or the
+            // column) are percent-encoded as in GFF3 (fuzz finding F16).
+            for c in value.chars() {
+                match c {
+                    '"' => out.push('\''),
+                    '\n' => out.push_str("%0A"),
+                    '\r' => out.push_str("%0D"),
+                    '\t' => out.push_str("%09"),
+                    c => out.push(c),
+                }
+            }
             out.push_str("\";");
         }
     }
