@@ -19,6 +19,8 @@
 //!
 //! See `docs/store.md` for the layout and the design decisions.
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod column;
 pub mod error;
 mod import;

@@ -529,15 +529,36 @@ pub struct ExportArgs {
     /// Output file (`-` = standard output).
     #[arg(value_name = "OUT")]
     output: String,
-    /// Output format (default: from OUT's extension, else GTrack).
-    #[arg(long, value_name = "FORMAT")]
-    to: Option<Format>,
+    /// Output format: any writable track format, or `arrow` (Arrow IPC)
+    /// or `parquet` (default: from OUT's extension — `.arrow`, `.ipc`,
+    /// `.feather`, `.parquet` included — else GTrack).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_export_to)]
+    to: Option<ExportTo>,
     /// Write even if the output format loses information.
     #[arg(long)]
     allow_lossy: bool,
     /// Do not verify checksums.
     #[arg(long)]
     trust: bool,
+}
+
+/// An `export --to` value: a track format or a table format.
+#[derive(Debug, Clone, Copy)]
+pub enum ExportTo {
+    /// A track format of `gtrack-formats`.
+    Track(Format),
+    /// Arrow IPC or Parquet.
+    Table(gtrack_store::arrow::ArrowFormat),
+}
+
+fn parse_export_to(s: &str) -> Result<ExportTo, String> {
+    match gtrack_store::arrow::ArrowFormat::from_name(s) {
+        Some(f) => Ok(ExportTo::Table(f)),
+        None => s
+            .parse()
+            .map(ExportTo::Track)
+            .map_err(|e| format!("{e}, arrow, parquet")),
+    }
 }
 
 /// Run `export`.
@@ -551,10 +572,20 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
             Verify::Checksums
         }
     ));
+    let table = match a.to {
+        Some(ExportTo::Table(f)) => Some(f),
+        Some(ExportTo::Track(_)) => None,
+        None => gtrack_store::arrow::ArrowFormat::from_path(&a.output),
+    };
+    if let Some(f) = table {
+        tryx!(f.write(&t, &a.output));
+        return Ok(ExitCode::SUCCESS);
+    }
     let track = tryx!(t.to_track());
-    let fmt =
-        a.to.or_else(|| gtrack_formats::format::by_extension(&a.output))
-            .unwrap_or(Format::Gtrack);
+    let fmt = match a.to {
+        Some(ExportTo::Track(f)) => f,
+        _ => gtrack_formats::format::by_extension(&a.output).unwrap_or(Format::Gtrack),
+    };
     let genome = match &t.manifest().genome {
         Some(g) => gtrack_core::Genome::bundled(g).ok().or_else(|| {
             gtrack_core::Genome::new(g.clone(), t.manifest().genome_sizes.clone()).ok()
