@@ -973,7 +973,9 @@ fn push_attr(out: &mut String, dialect: Dialect, key: &str, value: &str) {
             if !out.is_empty() && !out.ends_with(';') {
                 out.push(';');
             }
-            out.push_str(key);
+            // Tags are escaped like values (a GFF2 tag may hold `=`, which
+            // would split a GFF3 pair; fuzz finding F17).
+            escape_gff3(key, out);
             out.push('=');
             escape_gff3(value, out);
         }
@@ -981,7 +983,14 @@ fn push_attr(out: &mut String, dialect: Dialect, key: &str, value: &str) {
             if !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
-            out.push_str(key);
+            for c in key.chars() {
+                match c {
+                    ' ' | ';' | '"' | '\t' | '\n' | '\r' => {
+                        let _ = write!(out, "%{:02X}", c as u32);
+                    }
+                    c => out.push(c),
+                }
+            }
             out.push_str(" \"");
             // GFF2/GTF quoted values have no escapes: quotes become `'`,
             // and line breaks and tabs (which would split the line or the
@@ -1012,7 +1021,7 @@ fn attributes_of(track: &Track, cols: &Cols, seq: usize, i: usize, dialect: Dial
             out.push_str(raw);
         } else if gff3 {
             for (k, v) in gff3_pairs(raw) {
-                push_attr(&mut out, dialect, k, &unescape(v));
+                push_attr(&mut out, dialect, &unescape(k), &unescape(v));
             }
         } else {
             for (k, v) in gff2_pairs(raw).unwrap_or_default() {
