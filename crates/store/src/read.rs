@@ -906,6 +906,22 @@ impl<'a> View<'a> {
     pub fn extra(&self, k: usize, i: usize) -> Option<&'a str> {
         string_at(self.seq?.1.extras.get(k)?, i)
     }
+    /// The merged (non-overlapping) view of the overlapping elements:
+    /// segments merge when the next starts before the current one ends
+    /// (touching segments stay apart), points merge at the same position,
+    /// as the reference's overlap clustering. Computed, not stored.
+    pub fn merged(&self) -> Vec<(u64, u64)> {
+        let mut out: Vec<(u64, u64)> = Vec::new();
+        for i in self.iter() {
+            let (s, e) = (self.start(i), self.end(i));
+            let e = e.max(s + 1);
+            match out.last_mut() {
+                Some(last) if s < last.1 => last.1 = last.1.max(e),
+                _ => out.push((s, e)),
+            }
+        }
+        out
+    }
     /// The overlapping elements as an in-memory sequence (for writing).
     pub fn to_elements(&self) -> Result<Option<SeqElements>> {
         match self.seq {

@@ -381,6 +381,10 @@ fn summaries_and_merged_counts_on_a_small_track() {
     imp(&store, &bed, &opts("t")).unwrap();
     let t = store.open_track("t", Verify::Checksums).unwrap();
     assert_eq!(t.manifest().seqs[0].merged_count, 3); // touching 0-100 and 100-110 stay apart
+    let whole = t.view("chr1", 0, 1_000).unwrap();
+    assert_eq!(whole.merged(), [(0, 100), (100, 110), (200, 201)]);
+    // An empty query interval matches nothing.
+    assert!(t.view("chr1", 50, 50).unwrap().is_empty());
     let v = t.view("chr1", 15, 105).unwrap();
     let s = gtrack_store::summarize(&v);
     assert_eq!(s.get(Stat::Count), Some(3.0));
