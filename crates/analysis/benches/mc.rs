@@ -16,9 +16,10 @@ use std::borrow::Cow;
 use std::time::Instant;
 
 use criterion::{criterion_group, Criterion};
+use gtrack_analysis::intervals::Domain;
 use gtrack_analysis::intervals::{Intervals, SeqIntervals};
 use gtrack_analysis::mc::{test_pair, McOptions, Randomize, Schedule, Tail};
-use gtrack_analysis::null::{Domain, NullModel};
+use gtrack_analysis::null::NullModel;
 use gtrack_core::TrackType;
 use rand::{RngExt, SeedableRng};
 

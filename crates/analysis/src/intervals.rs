@@ -65,6 +65,62 @@ pub enum Error {
     /// A bin size of zero.
     #[error("[bin-size-zero] the bin size must be at least 1 bp")]
     ZeroBinSize,
+    /// A bin with `start >= end` given to [`Domain::strict`].
+    #[error("[empty-bin] bin {seqid}:{start}-{end} is empty (start must be below end); drop it or fix its coordinates")]
+    EmptyBin {
+        /// Sequence id.
+        seqid: String,
+        /// Start.
+        start: u64,
+        /// End.
+        end: u64,
+    },
+    /// Two overlapping bins given to [`Domain::strict`].
+    #[error("[overlapping-bins] bins {seqid}:{first_start}-{first_end} and {seqid}:{second_start}-{second_end} overlap; elements would be counted (or randomised) twice — merge the bins or make them disjoint")]
+    OverlappingBins {
+        /// Sequence id.
+        seqid: String,
+        /// First bin start.
+        first_start: u64,
+        /// First bin end.
+        first_end: u64,
+        /// Second bin start.
+        second_start: u64,
+        /// Second bin end.
+        second_end: u64,
+    },
+    /// A whole-sequence domain of a sequence without a known length.
+    #[error("[unknown-length] sequence {seqid} has no known length, so it cannot serve as a bounding region; give a genome or explicit bins")]
+    UnknownLength {
+        /// Sequence id.
+        seqid: String,
+    },
+}
+
+impl Error {
+    /// Every rule id.
+    pub const RULES: &'static [&'static str] = &[
+        "bins-parse",
+        "bins-io",
+        "domain-empty",
+        "bin-size-zero",
+        "empty-bin",
+        "overlapping-bins",
+        "unknown-length",
+    ];
+    /// The stable rule id (`None` for store errors, which carry their own).
+    pub fn rule(&self) -> Option<&'static str> {
+        Some(match self {
+            Error::Store { .. } => return None,
+            Error::BinsParse { .. } => "bins-parse",
+            Error::BinsIo { .. } => "bins-io",
+            Error::EmptyDomain { .. } => "domain-empty",
+            Error::ZeroBinSize => "bin-size-zero",
+            Error::EmptyBin { .. } => "empty-bin",
+            Error::OverlappingBins { .. } => "overlapping-bins",
+            Error::UnknownLength { .. } => "unknown-length",
+        })
+    }
 }
 
 /// One sequence's elements, sorted by (start, end). Points have
@@ -398,6 +454,58 @@ impl Domain {
             s.regions = out;
         }
         Domain { seqs }
+    }
+
+    /// A domain from exactly these bins, refusing what [`Domain::new`]
+    /// would repair: an empty bin (`[empty-bin]`) or two overlapping bins
+    /// on one sequence (`[overlapping-bins]`). Sequences keep their order
+    /// of first appearance; bins are sorted within a sequence.
+    pub fn strict(bins: impl IntoIterator<Item = Region>) -> Result<Domain, Error> {
+        let mut seqs: Vec<DomainSeq> = Vec::new();
+        for r in bins {
+            if r.end <= r.start {
+                return Err(Error::EmptyBin {
+                    seqid: r.seqid,
+                    start: r.start,
+                    end: r.end,
+                });
+            }
+            match seqs.iter_mut().find(|s| s.seqid == r.seqid) {
+                Some(s) => s.regions.push((r.start, r.end)),
+                None => seqs.push(DomainSeq {
+                    seqid: r.seqid,
+                    regions: vec![(r.start, r.end)],
+                }),
+            }
+        }
+        for s in &mut seqs {
+            s.regions.sort_unstable();
+            if let Some(w) = s.regions.windows(2).find(|w| w[1].0 < w[0].1) {
+                return Err(Error::OverlappingBins {
+                    seqid: s.seqid.clone(),
+                    first_start: w[0].0,
+                    first_end: w[0].1,
+                    second_start: w[1].0,
+                    second_end: w[1].1,
+                });
+            }
+        }
+        Ok(Domain { seqs })
+    }
+
+    /// One bin per sequence of `t`, covering the whole sequence; every
+    /// sequence must know its length (`[unknown-length]`).
+    pub fn whole_sequences(t: &Intervals<'_>) -> Result<Domain, Error> {
+        let mut seqs = Vec::new();
+        for s in &t.seqs {
+            let Some(len) = s.length else {
+                return Err(Error::UnknownLength {
+                    seqid: s.seqid.clone(),
+                });
+            };
+            seqs.push((s.seqid.clone(), len));
+        }
+        Ok(Domain::whole(&seqs))
     }
 
     /// Whole sequences `(seqid, length)`.

@@ -18,8 +18,9 @@ use rand::rngs::ChaCha8Rng;
 use rand::SeedableRng;
 use rayon::prelude::*;
 
+use crate::intervals::Domain;
 use crate::intervals::Intervals;
-use crate::null::{Domain, NullError, NullModel, Randomized, Randomizer, Scratch};
+use crate::null::{NullError, NullModel, Randomized, Randomizer, Scratch};
 
 /// The RNG every sample uses (recorded in results).
 pub const RNG_NAME: &str =
@@ -32,37 +33,7 @@ pub fn sample_rng(seed: u64, index: u64) -> ChaCha8Rng {
     r
 }
 
-/// Which tail counts as extreme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Tail {
-    /// Observed larger than expected (right tail: null `>=` observed).
-    More,
-    /// Observed smaller than expected (left tail: null `<=` observed).
-    Less,
-    /// Two-sided: twice the smaller tail.
-    Different,
-}
-
-impl Tail {
-    /// Parses `more`, `less` or `different` (also `two-sided`).
-    pub fn parse(s: &str) -> Option<Tail> {
-        match s {
-            "more" => Some(Tail::More),
-            "less" => Some(Tail::Less),
-            "different" | "two-sided" => Some(Tail::Different),
-            _ => None,
-        }
-    }
-    /// The kebab-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Tail::More => "more",
-            Tail::Less => "less",
-            Tail::Different => "different",
-        }
-    }
-}
+pub use crate::dist::Tail;
 
 /// How many samples to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

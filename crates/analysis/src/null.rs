@@ -32,166 +32,42 @@ use gtrack_core::TrackType;
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 
-use crate::intervals::{Intervals, SeqIntervals};
+use gtrack_core::Region;
+
+use crate::intervals::{Domain, Intervals, SeqIntervals};
 
 /// How many times a duplicate position is redrawn per point before the
 /// intensity model gives up (the reference's limit).
 pub const MAX_INTENSITY_TRIES: u32 = 200;
 
-/// One bounding region (bin): `[start, end)` on `seqid`, 0-based.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Bin {
-    /// Sequence id.
-    pub seqid: String,
-    /// Start, 0-based inclusive.
-    pub start: u64,
-    /// End, exclusive.
-    pub end: u64,
-}
-
-impl Bin {
-    /// A bin `[start, end)` on `seqid`.
-    pub fn new(seqid: impl Into<String>, start: u64, end: u64) -> Self {
-        Bin {
-            seqid: seqid.into(),
-            start,
-            end,
+/// Checks that no bin extends past the end of its sequence in `t`
+/// (when the length is known).
+fn check_within(domain: &Domain, t: &Intervals<'_>) -> Result<(), NullError> {
+    for d in &domain.seqs {
+        let Some(len) = t.seq(&d.seqid).and_then(|s| s.length) else {
+            continue;
+        };
+        if let Some(&(a, b)) = d.regions.iter().find(|r| r.1 > len) {
+            return Err(NullError::BinOutsideSequence {
+                bin: Region::new(d.seqid.clone(), a, b),
+                length: len,
+            });
         }
     }
-    /// Length in bp.
-    pub fn len(&self) -> u64 {
-        self.end.saturating_sub(self.start)
-    }
-    /// True for an empty bin (never in a validated [`Domain`]).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl std::fmt::Display for Bin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}-{}", self.seqid, self.start, self.end)
-    }
-}
-
-/// The analysis domain: non-overlapping, non-empty bins, sorted by
-/// sequence (in order of first appearance) and start.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
-pub struct Domain {
-    bins: Vec<Bin>,
-}
-
-impl Domain {
-    /// Validates and sorts `bins`: each must be non-empty and no two on the
-    /// same sequence may overlap.
-    pub fn new(bins: Vec<Bin>) -> Result<Self, NullError> {
-        let mut order: Vec<String> = Vec::new();
-        for b in &bins {
-            if b.is_empty() {
-                return Err(NullError::EmptyBin { bin: b.clone() });
-            }
-            if !order.contains(&b.seqid) {
-                order.push(b.seqid.clone());
-            }
-        }
-        let mut bins = bins;
-        bins.sort_by(|a, b| {
-            let ia = order.iter().position(|s| *s == a.seqid);
-            let ib = order.iter().position(|s| *s == b.seqid);
-            ia.cmp(&ib)
-                .then(a.start.cmp(&b.start))
-                .then(a.end.cmp(&b.end))
-        });
-        for w in bins.windows(2) {
-            if w[0].seqid == w[1].seqid && w[1].start < w[0].end {
-                return Err(NullError::OverlappingBins {
-                    first: w[0].clone(),
-                    second: w[1].clone(),
-                });
-            }
-        }
-        Ok(Domain { bins })
-    }
-
-    /// One bin per sequence of `t`, covering the whole sequence; every
-    /// sequence must know its length.
-    pub fn whole_sequences(t: &Intervals<'_>) -> Result<Self, NullError> {
-        let mut bins = Vec::new();
-        for s in &t.seqs {
-            let Some(len) = s.length else {
-                return Err(NullError::UnknownLength {
-                    seqid: s.seqid.clone(),
-                });
-            };
-            if len > 0 {
-                bins.push(Bin::new(s.seqid.clone(), 0, len));
-            }
-        }
-        Domain::new(bins)
-    }
-
-    /// The bins, sorted.
-    pub fn bins(&self) -> &[Bin] {
-        &self.bins
-    }
-
-    /// Total length in bp.
-    pub fn total_len(&self) -> u64 {
-        self.bins.iter().map(Bin::len).sum()
-    }
-
-    /// Checks that no bin extends past the end of its sequence in `t`
-    /// (when the length is known).
-    pub fn check_within(&self, t: &Intervals<'_>) -> Result<(), NullError> {
-        for b in &self.bins {
-            if let Some(s) = t.seqs.iter().find(|s| s.seqid == b.seqid) {
-                if let Some(len) = s.length {
-                    if b.end > len {
-                        return Err(NullError::BinOutsideSequence {
-                            bin: b.clone(),
-                            length: len,
-                        });
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 /// Error of a null model: what, where, why and how to fix, with a stable
 /// rule id ([`NullError::rule`]).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NullError {
-    /// A bin with `start >= end`.
-    #[error(
-        "[empty-bin] bin {bin} is empty (start must be below end); drop it or fix its coordinates"
-    )]
-    EmptyBin {
-        /// The bin.
-        bin: Bin,
-    },
-    /// Two bins on one sequence overlap.
-    #[error("[overlapping-bins] bins {first} and {second} overlap; elements would be randomised twice — merge the bins or make them disjoint")]
-    OverlappingBins {
-        /// First bin.
-        first: Bin,
-        /// Second bin.
-        second: Bin,
-    },
     /// A bin ends past its sequence.
-    #[error("[bin-outside-sequence] bin {bin} ends past the end of {} (length {length}); clip the bin to the sequence", bin.seqid)]
+    #[error("[bin-outside-sequence] bin {}:{}-{} ends past the end of {} (length {length}); clip the bin to the sequence", bin.seqid, bin.start, bin.end, bin.seqid)]
     BinOutsideSequence {
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// Sequence length.
         length: u64,
-    },
-    /// A whole-sequence domain was asked for a sequence of unknown length.
-    #[error("[unknown-length] sequence {seqid} has no known length, so it cannot serve as a bounding region; give a genome or explicit bins")]
-    UnknownLength {
-        /// Sequence id.
-        seqid: String,
     },
     /// A position-randomising model got a dense track.
     #[error("[dense-track] null model {model} moves elements, but the track is of type {track_type}, which covers the whole domain; randomise the other track or use shuffle-values")]
@@ -202,14 +78,14 @@ pub enum NullError {
         track_type: TrackType,
     },
     /// Overlapping elements where the model needs disjoint ones.
-    #[error("[overlapping-elements] null model {model}: elements {seqid}:{first_start}-{first_end} and {seqid}:{second_start}-{second_end} overlap (in bin {bin}); lengths and gaps are only defined for non-overlapping elements — merge the track first")]
+    #[error("[overlapping-elements] null model {model}: elements {seqid}:{first_start}-{first_end} and {seqid}:{second_start}-{second_end} overlap (in bin {}:{}-{}); lengths and gaps are only defined for non-overlapping elements — merge the track first", bin.seqid, bin.start, bin.end)]
     OverlappingElements {
         /// Model name.
         model: &'static str,
         /// Sequence id.
         seqid: String,
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// First element start (clipped).
         first_start: u64,
         /// First element end (clipped).
@@ -238,12 +114,12 @@ pub enum NullError {
         track_type: TrackType,
     },
     /// More points than available positions in a bin.
-    #[error("[too-many-points] bin {bin} holds {points} points but only {positions} distinct positions are available to {model}; use larger bins")]
+    #[error("[too-many-points] bin {}:{}-{} holds {points} points but only {positions} distinct positions are available to {model}; use larger bins", bin.seqid, bin.start, bin.end)]
     TooManyPoints {
         /// Model name.
         model: &'static str,
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// Points in the bin.
         points: usize,
         /// Available positions.
@@ -262,18 +138,18 @@ pub enum NullError {
         value: f64,
     },
     /// A bin with points but no positive intensity.
-    #[error("[zero-intensity] bin {bin} holds {points} points but the intensity track has no positive weight there; points cannot be placed — give an intensity covering the bin")]
+    #[error("[zero-intensity] bin {}:{}-{} holds {points} points but the intensity track has no positive weight there; points cannot be placed — give an intensity covering the bin", bin.seqid, bin.start, bin.end)]
     ZeroIntensity {
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// Points in the bin.
         points: usize,
     },
     /// Duplicate rejection failed too often.
-    #[error("[intensity-rejections] bin {bin}: could not find a free position for a point after {tries} draws (the intensity is concentrated on too few positions); use a smoother intensity or larger bins")]
+    #[error("[intensity-rejections] bin {}:{}-{}: could not find a free position for a point after {tries} draws (the intensity is concentrated on too few positions); use a smoother intensity or larger bins", bin.seqid, bin.start, bin.end)]
     IntensityRejections {
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// Draws made.
         tries: u32,
     },
@@ -288,10 +164,7 @@ pub enum NullError {
 impl NullError {
     /// Every rule id.
     pub const RULES: &'static [&'static str] = &[
-        "empty-bin",
-        "overlapping-bins",
         "bin-outside-sequence",
-        "unknown-length",
         "dense-track",
         "overlapping-elements",
         "no-values",
@@ -306,10 +179,7 @@ impl NullError {
     /// The stable rule id.
     pub fn rule(&self) -> &'static str {
         match self {
-            NullError::EmptyBin { .. } => "empty-bin",
-            NullError::OverlappingBins { .. } => "overlapping-bins",
             NullError::BinOutsideSequence { .. } => "bin-outside-sequence",
-            NullError::UnknownLength { .. } => "unknown-length",
             NullError::DenseTrack { .. } => "dense-track",
             NullError::OverlappingElements { .. } => "overlapping-elements",
             NullError::NoValues { .. } => "no-values",
@@ -441,7 +311,7 @@ pub struct Randomized {
 /// One bin's prepared elements.
 #[derive(Debug, Clone)]
 struct BinPlan {
-    bin: Bin,
+    bin: Region,
     /// Input element indices (within the sequence), in clipped (start, end) order.
     elems: Vec<u32>,
     /// Clipped starts / ends, parallel to `elems`.
@@ -505,7 +375,7 @@ impl Randomizer {
     /// Validates `t` for `model` and prepares per-bin lengths, gaps and
     /// intensities.
     pub fn new(model: &NullModel, t: &Intervals<'_>, domain: &Domain) -> Result<Self, NullError> {
-        domain.check_within(t)?;
+        check_within(domain, t)?;
         let name = model.name();
         let tt = t.track_type;
         let kind = match model {
@@ -813,11 +683,11 @@ pub fn restrict(t: &Intervals<'_>, domain: &Domain) -> Intervals<'static> {
 
 fn empty_plans(domain: &Domain, seqid: &str) -> Vec<BinPlan> {
     domain
-        .bins
+        .seq(seqid)
+        .map_or(&[][..], |d| &d.regions[..])
         .iter()
-        .filter(|b| b.seqid == seqid)
-        .map(|b| BinPlan {
-            bin: b.clone(),
+        .map(|&(a, b)| BinPlan {
+            bin: Region::new(seqid, a, b),
             elems: Vec::new(),
             starts: Vec::new(),
             ends: Vec::new(),

@@ -4,13 +4,15 @@
 
 use std::borrow::Cow;
 
+use gtrack_analysis::intervals::Domain;
 use gtrack_analysis::intervals::{Intervals, SeqIntervals};
 use gtrack_analysis::mc::{
     benjamini_hochberg, p_value, run, sample_rng, test_pair, McOptions, McResult, Randomize,
     Schedule, Tail, RNG_NAME,
 };
-use gtrack_analysis::null::{Bin, Domain, NullModel};
+use gtrack_analysis::null::NullModel;
 use gtrack_analysis::plot::{null_histogram_svg, per_bin_svg, write_svg, BinValue, Labels};
+use gtrack_core::Region;
 use gtrack_core::TrackType;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
@@ -90,9 +92,9 @@ fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
 fn same_seed_same_samples_for_one_and_two_threads() {
     let t1 = random_segs(100_000, 60, 500, 1);
     let t2 = random_segs(100_000, 80, 400, 2);
-    let d = Domain::new(vec![
-        Bin::new("chr1", 0, 40_000),
-        Bin::new("chr1", 40_000, 100_000),
+    let d = Domain::strict(vec![
+        Region::new("chr1", 0, 40_000),
+        Region::new("chr1", 40_000, 100_000),
     ])
     .unwrap();
     let opts = McOptions {
@@ -308,9 +310,9 @@ fn p_values_are_uniform_under_the_null() {
     let len = 200_000;
     let base = random_segs(len, 40, 2_000, 11);
     let t2 = random_segs(len, 60, 3_000, 12);
-    let d = Domain::new(vec![
-        Bin::new("chr1", 0, 120_000),
-        Bin::new("chr1", 120_000, len),
+    let d = Domain::strict(vec![
+        Region::new("chr1", 0, 120_000),
+        Region::new("chr1", 120_000, len),
     ])
     .unwrap();
     let replicates = 400;
@@ -516,7 +518,7 @@ fn null_histogram_is_well_formed_and_marks_the_observed_value() {
 fn per_bin_plot_is_well_formed() {
     let values: Vec<BinValue> = (0..20)
         .map(|i| BinValue {
-            bin: Bin::new(
+            bin: Region::new(
                 if i < 12 { "chr1" } else { "chr<2>" },
                 (i % 12) * 1000,
                 (i % 12 + 1) * 1000,
