@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use criterion::{criterion_group, Criterion};
 use gtrack_analysis::intervals::Domain;
-use gtrack_analysis::intervals::{Intervals, SeqIntervals};
+use gtrack_analysis::intervals::{Ends, Intervals, SeqIntervals};
 use gtrack_analysis::mc::{test_pair, McOptions, Randomize, Schedule, Tail};
 use gtrack_analysis::null::NullModel;
 use gtrack_core::TrackType;
@@ -44,7 +44,7 @@ fn segments(n: usize, mean_len: u64, seed: u64) -> Intervals<'static> {
                 seqid: format!("chr{}", c + 1),
                 length: Some(SEQ_LEN),
                 starts: Cow::Owned(starts),
-                ends: Cow::Owned(ends),
+                ends: Ends::owned(ends),
                 values: None,
             }
         })

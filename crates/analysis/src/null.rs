@@ -34,7 +34,7 @@ use rand::{Rng, RngExt};
 
 use gtrack_core::Region;
 
-use crate::intervals::{Domain, Intervals, SeqIntervals};
+use crate::intervals::{Domain, Ends, Intervals, SeqIntervals};
 
 /// How many times a duplicate position is redrawn per point before the
 /// intensity model gives up (the reference's limit).
@@ -153,6 +153,20 @@ pub enum NullError {
         /// Draws made.
         tries: u32,
     },
+    /// A model that does not fit the randomised track's type.
+    #[error("[model-does-not-fit] null model {model} does not fit track {track} (type {track_type}): {why}; models that fit {track_type}: {}", fitting.join(", "))]
+    ModelDoesNotFit {
+        /// Model name.
+        model: String,
+        /// 1 or 2.
+        track: u8,
+        /// Track type.
+        track_type: TrackType,
+        /// Why not.
+        why: &'static str,
+        /// The models that fit this type.
+        fitting: Vec<&'static str>,
+    },
     /// A model name that names no model.
     #[error("[unknown-model] unknown null model '{name}'; known: {}", NullModel::NAMES.join(", "))]
     UnknownModel {
@@ -173,6 +187,7 @@ impl NullError {
         "negative-intensity",
         "zero-intensity",
         "intensity-rejections",
+        "model-does-not-fit",
         "unknown-model",
     ];
 
@@ -188,6 +203,7 @@ impl NullError {
             NullError::NegativeIntensity { .. } => "negative-intensity",
             NullError::ZeroIntensity { .. } => "zero-intensity",
             NullError::IntensityRejections { .. } => "intensity-rejections",
+            NullError::ModelDoesNotFit { .. } => "model-does-not-fit",
             NullError::UnknownModel { .. } => "unknown-model",
         }
     }
@@ -227,6 +243,49 @@ impl NullModel {
         "uniform-points",
         "intensity-points",
     ];
+
+    /// Why model `name` cannot randomise a track of type `tt`, or `None`
+    /// when it fits: models that move elements need a sparse track; the
+    /// point models need points (no lengths); `shuffle-values` needs
+    /// values; the segment models take points as segments of length 1.
+    pub fn misfit(name: &str, tt: TrackType) -> Option<&'static str> {
+        match name {
+            "permute-segments-and-gaps" | "permute-segments-sample-gaps" if tt.is_dense() => {
+                Some("it moves elements, and the track covers the whole domain")
+            }
+            "uniform-points" | "intensity-points" if tt.is_dense() || tt.has_lengths() => {
+                Some("it places points, and the track's elements have lengths")
+            }
+            "shuffle-values" if !tt.is_valued() => {
+                Some("it shuffles values, and the track has none")
+            }
+            _ => None,
+        }
+    }
+
+    /// The model names that fit a track of type `tt` (see [`NullModel::misfit`]).
+    pub fn fitting(tt: TrackType) -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .copied()
+            .filter(|n| Self::misfit(n, tt).is_none())
+            .collect()
+    }
+
+    /// `Ok` when the model fits track `track` (1 or 2) of type `tt`, else
+    /// `[model-does-not-fit]` listing the models that do.
+    pub fn check_fits(name: &str, track: u8, tt: TrackType) -> Result<(), NullError> {
+        match Self::misfit(name, tt) {
+            None => Ok(()),
+            Some(why) => Err(NullError::ModelDoesNotFit {
+                model: name.to_string(),
+                track,
+                track_type: tt,
+                why,
+                fitting: Self::fitting(tt),
+            }),
+        }
+    }
 
     /// The model's kebab-case name.
     pub fn name(&self) -> &'static str {
@@ -323,6 +382,10 @@ struct BinPlan {
     gaps: Vec<u64>,
     /// (length, element) pairs (permute model).
     pairs: Vec<(u64, u32)>,
+    /// Lengths and gaps as `u32` (permute model, bins below 4 Gbp): the
+    /// compact input of [`Randomizer::sample_positions`].
+    lens32: Vec<u32>,
+    gaps32: Vec<u32>,
     /// Sum of lengths.
     covered: u64,
     /// Intensity pieces inside the bin: starts, ends, cumulative weights.
@@ -360,6 +423,9 @@ pub struct Scratch {
     picks: Vec<u64>,
     tmp: Vec<u64>,
     seen: HashSet<u64>,
+    l32: Vec<u32>,
+    g32: Vec<u32>,
+    buf: Option<Randomized>,
 }
 
 /// A track prepared for repeated randomisation under one model.
@@ -497,7 +563,7 @@ impl Randomizer {
                 seqid: s.seqid.clone(),
                 length: s.length,
                 starts: Cow::Owned(Vec::with_capacity(s.total)),
-                ends: Cow::Owned(Vec::with_capacity(s.total)),
+                ends: Ends::owned(Vec::with_capacity(s.total)),
                 values: s
                     .values
                     .as_ref()
@@ -632,6 +698,67 @@ impl Randomizer {
         Ok(())
     }
 
+    /// Draws one randomisation exactly as [`Randomizer::sample_with`]
+    /// would (same RNG draws, same positions) but, instead of building the
+    /// track, calls `f(sequence index, start, end)` for every element, in
+    /// order (sorted by start within each sequence). For the
+    /// permute-segments-and-gaps model this shuffles compact `u32` lengths
+    /// and gaps and writes nothing: the fast path of Monte Carlo tests
+    /// whose statistic is a sum over T1's elements.
+    pub fn sample_positions<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        sc: &mut Scratch,
+        mut f: impl FnMut(usize, u64, u64),
+    ) -> Result<(), NullError> {
+        let compact = self.kind == Kind::PermuteGaps
+            && self
+                .seqs
+                .iter()
+                .flat_map(|s| s.bins.iter())
+                .all(|p| p.elems.is_empty() || p.lens32.len() == p.elems.len());
+        if !compact {
+            let mut buf = sc.buf.take().unwrap_or_else(|| self.new_sample());
+            let r = self.sample_with(rng, &mut buf, sc);
+            if r.is_ok() {
+                for (si, s) in buf.intervals.seqs.iter().enumerate() {
+                    for (&a, &b) in s.starts.iter().zip(s.ends.iter()) {
+                        f(si, a, b);
+                    }
+                }
+            }
+            sc.buf = Some(buf);
+            return r;
+        }
+        for (si, sp) in self.seqs.iter().enumerate() {
+            for p in &sp.bins {
+                if p.elems.is_empty() {
+                    continue;
+                }
+                sc.l32.clear();
+                sc.l32.extend_from_slice(&p.lens32);
+                sc.l32.shuffle(rng);
+                sc.g32.clear();
+                sc.g32.extend_from_slice(&p.gaps32);
+                sc.g32.shuffle(rng);
+                let mut pos = p.bin.start;
+                for (&len, &g) in sc.l32.iter().zip(sc.g32.iter()) {
+                    pos += u64::from(g);
+                    let s = pos;
+                    pos += u64::from(len);
+                    f(si, s, pos);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The sequence ids of the prepared track, in the order of the
+    /// sequence indices of [`Randomizer::sample_positions`].
+    pub fn seqids(&self) -> Vec<&str> {
+        self.seqs.iter().map(|s| s.seqid.as_str()).collect()
+    }
+
     /// One fresh randomisation.
     pub fn randomize<R: Rng + ?Sized>(&self, rng: &mut R) -> Result<Randomized, NullError> {
         let mut out = self.new_sample();
@@ -664,7 +791,7 @@ pub fn restrict(t: &Intervals<'_>, domain: &Domain) -> Intervals<'static> {
                 seqid: s.seqid.clone(),
                 length: s.length,
                 starts: Cow::Owned(all.iter().map(|x| x.0).collect()),
-                ends: Cow::Owned(all.iter().map(|x| x.1).collect()),
+                ends: Ends::owned(all.iter().map(|x| x.1).collect()),
                 values: s.values.as_ref().map(|v| {
                     Cow::Owned(
                         all.iter()
@@ -694,6 +821,8 @@ fn empty_plans(domain: &Domain, seqid: &str) -> Vec<BinPlan> {
             lens: Vec::new(),
             gaps: Vec::new(),
             pairs: Vec::new(),
+            lens32: Vec::new(),
+            gaps32: Vec::new(),
             covered: 0,
             int_starts: Vec::new(),
             int_ends: Vec::new(),
@@ -713,7 +842,7 @@ pub fn to_owned_intervals(t: &Intervals<'_>) -> Intervals<'static> {
                 seqid: s.seqid.clone(),
                 length: s.length,
                 starts: Cow::Owned(s.starts.to_vec()),
-                ends: Cow::Owned(s.ends.to_vec()),
+                ends: Ends::owned(s.ends.to_vec()),
                 values: s.values.as_ref().map(|v| Cow::Owned(v.to_vec())),
             })
             .collect(),
@@ -801,6 +930,10 @@ fn finish_plan(
             .copied()
             .zip(p.elems.iter().copied())
             .collect();
+        if p.bin.len() <= u64::from(u32::MAX) {
+            p.lens32 = p.lens.iter().map(|&x| x as u32).collect();
+            p.gaps32 = p.gaps.iter().map(|&x| x as u32).collect();
+        }
     }
     if kind == Kind::Uniform && n as u64 > p.bin.len() {
         return Err(NullError::TooManyPoints {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use gtrack_analysis::intervals::Domain;
-use gtrack_analysis::intervals::{Intervals, SeqIntervals};
+use gtrack_analysis::intervals::{Ends, Intervals, SeqIntervals};
 use gtrack_analysis::null::{restrict, NullError, NullModel, Randomizer};
 use gtrack_core::Region;
 use gtrack_core::TrackType;
@@ -20,7 +20,7 @@ fn seq(id: &str, len: u64, iv: &[(u64, u64)], values: Option<Vec<f64>>) -> SeqIn
         seqid: id.to_string(),
         length: Some(len),
         starts: Cow::Owned(iv.iter().map(|x| x.0).collect()),
-        ends: Cow::Owned(iv.iter().map(|x| x.1).collect()),
+        ends: Ends::owned(iv.iter().map(|x| x.1).collect()),
         values: values.map(Cow::Owned),
     }
 }
@@ -498,6 +498,24 @@ fn every_rule_is_exercised_with_its_location() {
         "unknown-model",
         &["'shuffle-everything'", "uniform-points"],
         NullModel::parse("shuffle-everything", None),
+    );
+    expect_rule(
+        &mut seen,
+        "model-does-not-fit",
+        &[
+            "uniform-points",
+            "track 1",
+            "segments",
+            "permute-segments-and-gaps, permute-segments-sample-gaps",
+        ],
+        NullModel::check_fits("uniform-points", 1, TrackType::Segments),
+    );
+    assert!(NullModel::check_fits("uniform-points", 1, TrackType::Points).is_ok());
+    assert!(NullModel::check_fits("permute-segments-and-gaps", 2, TrackType::Points).is_ok());
+    assert!(NullModel::check_fits("shuffle-values", 1, TrackType::Segments).is_err());
+    assert_eq!(
+        NullModel::fitting(TrackType::Function),
+        vec!["shuffle-values"]
     );
     let all: BTreeSet<&str> = NullError::RULES.iter().copied().collect();
     assert_eq!(seen, all, "every rule exercised");
