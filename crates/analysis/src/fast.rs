@@ -6,17 +6,23 @@
 //! before it`. The bp of the fixed track in `[0, x)` is then
 //! `C(x) = min(x, end_j) − off_j` for the last interval `j` starting
 //! before `x`, so the overlap of a segment `[s, e)` is `C(e) − C(s)`.
-//! A [`Cursor`] finds `j` by galloping forward only: randomised segments
-//! arrive sorted, so a whole sample costs one pass over the starts at
-//! most, and nothing of the fixed track is re-read or rebuilt.
+//! `j` is found by a bucket index (buckets of 2^k bp holding about one
+//! interval each: `first[x >> k]`, then a step or two forward) — no
+//! search, no unpredictable branches, and independent lookups the CPU can
+//! overlap. Nothing of the fixed track is re-read or rebuilt per sample.
 
-use crate::intervals::{gallop_u32, intersect_pairs, merge, Domain, Intervals};
+use crate::intervals::{intersect_pairs, merge, Domain, Intervals};
 
 #[derive(Debug, Clone, Default)]
 struct SeqCov {
-    starts: Vec<u32>,
-    /// `(end, start − covered bp before this interval)`.
-    end_off: Vec<(u32, u32)>,
+    /// `(start, end, start − covered bp before this interval)` of the
+    /// merged intervals, then a sentinel starting at `u32::MAX`.
+    iv: Vec<(u32, u32, u32)>,
+    /// Bucket index: `first[b]` = number of starts below `b << shift`.
+    first: Vec<u32>,
+    shift: u32,
+    /// Most starts in one bucket (the fixed number of branch-free steps).
+    steps: u32,
 }
 
 /// The fixed track of an overlap test, prepared for `C(e) − C(s)` lookups.
@@ -39,20 +45,37 @@ impl Coverage {
                 continue;
             };
             let u = intersect_pairs(&merge(&s.starts, &s.ends, false), &d.regions);
-            if u.last().is_some_and(|r| r.1 > u64::from(u32::MAX)) {
+            if u.last().is_some_and(|r| r.1 >= u64::from(u32::MAX)) {
                 return None;
             }
             let mut c = SeqCov {
-                starts: Vec::with_capacity(u.len()),
-                end_off: Vec::with_capacity(u.len()),
+                iv: Vec::with_capacity(u.len() + 1),
+                ..SeqCov::default()
             };
             let mut cum = 0u64;
             for &(a, b) in &u {
-                c.starts.push(a as u32);
-                c.end_off.push((b as u32, (a - cum) as u32));
+                c.iv.push((a as u32, b as u32, (a - cum) as u32));
                 cum += b - a;
             }
+            c.iv.push((u32::MAX, u32::MAX, 0));
             covered += cum;
+            if !u.is_empty() {
+                // Buckets of 2^shift bp, about one interval per bucket.
+                let span = u.last().map_or(1, |r| r.1).max(1);
+                let per = (span / u.len() as u64).max(64);
+                c.shift = 63 - per.leading_zeros();
+                let nb = (span >> c.shift) as usize + 2;
+                c.first = Vec::with_capacity(nb);
+                let mut j = 0usize;
+                for b in 0..nb as u64 {
+                    let x = b << c.shift;
+                    while j < u.len() && u64::from(c.iv[j].0) < x {
+                        j += 1;
+                    }
+                    c.first.push(j as u32);
+                }
+                c.steps = c.first.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+            }
             seqs.push(c);
         }
         Some(Coverage { seqs, covered })
@@ -63,39 +86,48 @@ impl Coverage {
         self.covered
     }
 
-    /// bp covered in `[0, x)` on sequence `si`, with the answer's interval
-    /// index found from `from` on (returned for the next call).
+    /// bp covered in `[0, x)` on sequence `si`.
     #[inline]
-    fn upto(&self, si: usize, from: usize, x: u64) -> (u64, usize) {
+    fn upto(&self, si: usize, x: u64) -> u64 {
         let c = &self.seqs[si];
-        let x32 = x.min(u64::from(u32::MAX)) as u32;
-        let j = gallop_u32(&c.starts, from, x32);
-        if j == 0 {
-            return (0, 0);
+        if c.first.is_empty() {
+            return 0;
         }
-        let (end, off) = c.end_off[j - 1];
-        (u64::from(x32.min(end) - off), j)
+        let x32 = x.min(u64::from(u32::MAX)) as u32;
+        let b = ((x >> c.shift) as usize).min(c.first.len() - 1);
+        let mut j = c.first[b] as usize;
+        if c.steps <= 4 {
+            // Branch-free: a fixed number of conditional steps (the
+            // sentinel stops every run).
+            for _ in 0..c.steps {
+                j += usize::from(c.iv[j].0 < x32);
+            }
+        } else {
+            while c.iv[j].0 < x32 {
+                j += 1;
+            }
+        }
+        if j == 0 {
+            return 0;
+        }
+        let (_, end, off) = c.iv[j - 1];
+        u64::from(x32.min(end) - off)
     }
 
-    /// A cursor summing overlaps of sorted segments.
+    /// A cursor summing overlaps of segments.
     pub fn cursor(&self) -> Cursor<'_> {
         Cursor {
             cov: self,
-            si: usize::MAX,
-            j: 0,
             total: 0,
         }
     }
 }
 
-/// Sums the overlap of segments with a [`Coverage`]; segments must come
-/// sorted by start within each sequence (sequences in any order, each
-/// once).
+/// Sums the overlap of segments with a [`Coverage`] (segments of one
+/// sequence must not overlap each other, or shared bases count twice).
 #[derive(Debug)]
 pub struct Cursor<'c> {
     cov: &'c Coverage,
-    si: usize,
-    j: usize,
     total: u64,
 }
 
@@ -103,14 +135,7 @@ impl Cursor<'_> {
     /// Adds the overlap of `[s, e)` on sequence `si`.
     #[inline]
     pub fn add(&mut self, si: usize, s: u64, e: u64) {
-        if si != self.si {
-            self.si = si;
-            self.j = 0;
-        }
-        let (cs, j) = self.cov.upto(si, self.j, s);
-        let (ce, j2) = self.cov.upto(si, j, e);
-        self.j = j2;
-        self.total += ce - cs;
+        self.total += self.cov.upto(si, e) - self.cov.upto(si, s);
     }
     /// The bp overlap so far.
     pub fn total(&self) -> u64 {
