@@ -34,7 +34,7 @@ if [ ! -s "$data/t1.bed" ]; then
   [ -f "$sizes" ] || { echo "need $sizes" >&2; exit 1; }
   python3 "$here/gen_analysis.py" "$sizes" "$data"
 fi
-(cd "$root" && cargo build --release --quiet -p gtrack-cli -p gtrack-analysis --example count_points)
+(cd "$root" && cargo build --release --quiet -p gtrack-cli && cargo build --release --quiet -p gtrack-analysis --example count_points)
 gt="$root/target/release/gtrack"
 count="$root/target/release/examples/count_points"
 store="$data/store"
@@ -44,7 +44,12 @@ if [ ! -d "$store" ]; then
   "$gt" import --store "$store" --name t1 "$data/t1.bed"
 fi
 results="$data/results-analysis.md"
-med() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print("\n".join(f"{x["command"]}\tmedian {x["median"]:.3f} s\tuser {x["user"]:.3f} s" for x in r))' "$1"; }
+med() { python3 - "$1" <<'PY'
+import json, sys
+for x in json.load(open(sys.argv[1]))["results"]:
+    print("%s\tmedian %.3f s\tuser %.3f s\tsystem %.3f s" % (x["command"], x["median"], x["user"], x["system"]))
+PY
+}
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$data/a.json" \

@@ -131,12 +131,14 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("overlap_mc");
     g.sample_size(10);
     let q = gtrack_analysis::questions::find("overlap").expect("overlap");
-    g.bench_function("fast path: 200 samples, 10k vs 100k, permute lengths+gaps", |b| {
-        b.iter(|| test_question(q, &t1, &t2, &domain, &randomize, &opts).expect("mc"))
-    });
-    g.bench_function("general path: 200 samples, 10k vs 100k, permute lengths+gaps", |b| {
-        b.iter(|| test_pair(&t1, &t2, &domain, &randomize, bp_overlap, &opts).expect("mc"))
-    });
+    g.bench_function(
+        "fast path: 200 samples, 10k vs 100k, permute lengths+gaps",
+        |b| b.iter(|| test_question(q, &t1, &t2, &domain, &randomize, &opts).expect("mc")),
+    );
+    g.bench_function(
+        "general path: 200 samples, 10k vs 100k, permute lengths+gaps",
+        |b| b.iter(|| test_pair(&t1, &t2, &domain, &randomize, bp_overlap, &opts).expect("mc")),
+    );
     g.bench_function("linear sweep 10k vs 100k", |b| {
         b.iter(|| bp_overlap(&t1, &t2))
     });

@@ -201,7 +201,9 @@ fn setup_mc() -> tempfile::TempDir {
     let w = |n: &str, t: String| std::fs::write(d.path().join(n), t).unwrap();
     let mut x = 12345u64;
     let mut rnd = |m: u64| {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (x >> 33) % m
     };
     let (mut t1, mut t2, mut t3) = (String::new(), String::new(), String::new());
@@ -211,7 +213,11 @@ fn setup_mc() -> tempfile::TempDir {
             let s2 = base + rnd(500);
             t2.push_str(&format!("{c}\t{s2}\t{}\n", s2 + 200));
             // T1 overlaps T2 most of the time.
-            let s1 = if i % 4 == 0 { base + 700 + rnd(100) } else { s2 + rnd(150) };
+            let s1 = if i % 4 == 0 {
+                base + 700 + rnd(100)
+            } else {
+                s2 + rnd(150)
+            };
             t1.push_str(&format!("{c}\t{s1}\t{}\n", s1 + 50));
             let s3 = base + rnd(900);
             t3.push_str(&format!("{c}\t{s3}\t{}\n", s3 + 60));
@@ -293,13 +299,26 @@ fn monte_carlo_is_reproducible_across_threads_and_records_parameters() {
     // Human-readable table: seed and model in the header, MC columns.
     let (c, out, err) = gtrack(
         &[
-            "analyze", "overlap", "t1.bed", "t2.bed", "--chrom-sizes", "big.sizes", "--null",
-            "permute-segments-and-gaps", "--mc", "quick", "--seed", "7",
+            "analyze",
+            "overlap",
+            "t1.bed",
+            "t2.bed",
+            "--chrom-sizes",
+            "big.sizes",
+            "--null",
+            "permute-segments-and-gaps",
+            "--mc",
+            "quick",
+            "--seed",
+            "7",
         ],
         d.path(),
     );
     assert_eq!(c, 0, "{err}");
-    assert!(out.contains("seed 7") && out.contains("permute-segments-and-gaps"), "{out}");
+    assert!(
+        out.contains("seed 7") && out.contains("permute-segments-and-gaps"),
+        "{out}"
+    );
     assert!(out.contains("null_mean\tnull_sd\tsamples"), "{out}");
 }
 
@@ -308,8 +327,17 @@ fn questions_without_analytic_test_default_to_monte_carlo() {
     let d = setup_mc();
     let (c, out, err) = gtrack(
         &[
-            "analyze", "jaccard", "t1.bed", "t2.bed", "--chrom-sizes", "big.sizes", "--mc",
-            "quick", "--seed", "1", "--json",
+            "analyze",
+            "jaccard",
+            "t1.bed",
+            "t2.bed",
+            "--chrom-sizes",
+            "big.sizes",
+            "--mc",
+            "quick",
+            "--seed",
+            "1",
+            "--json",
         ],
         d.path(),
     );
@@ -320,8 +348,17 @@ fn questions_without_analytic_test_default_to_monte_carlo() {
     // Points default to uniform points.
     let (c, out, err) = gtrack(
         &[
-            "analyze", "near", "p.gtrack", "s.bed", "--chrom-sizes", "sizes", "--samples", "50",
-            "--seed", "1", "--json",
+            "analyze",
+            "near",
+            "p.gtrack",
+            "s.bed",
+            "--chrom-sizes",
+            "sizes",
+            "--samples",
+            "50",
+            "--seed",
+            "1",
+            "--json",
         ],
         d.path(),
     );
@@ -339,7 +376,13 @@ fn null_models_that_do_not_fit_are_refused_with_the_ones_that_do() {
     let d = setup_mc();
     let (c, _, err) = gtrack(
         &[
-            "analyze", "overlap", "t1.bed", "t2.bed", "--chrom-sizes", "big.sizes", "--null",
+            "analyze",
+            "overlap",
+            "t1.bed",
+            "t2.bed",
+            "--chrom-sizes",
+            "big.sizes",
+            "--null",
             "uniform-points",
         ],
         d.path(),
@@ -353,7 +396,12 @@ fn null_models_that_do_not_fit_are_refused_with_the_ones_that_do() {
     );
     let (c, _, err) = gtrack(
         &[
-            "analyze", "overlap", "t1.bed", "t2.bed", "--null", "shuffle-everything",
+            "analyze",
+            "overlap",
+            "t1.bed",
+            "t2.bed",
+            "--null",
+            "shuffle-everything",
         ],
         d.path(),
     );
@@ -373,7 +421,12 @@ fn null_models_that_do_not_fit_are_refused_with_the_ones_that_do() {
     assert!(err.contains("quick, medium, robust"), "{err}");
     let (c, _, err) = gtrack(
         &[
-            "analyze", "inside", "p.gtrack", "s.bed", "--null", "intensity-points",
+            "analyze",
+            "inside",
+            "p.gtrack",
+            "s.bed",
+            "--null",
+            "intensity-points",
         ],
         d.path(),
     );
@@ -386,8 +439,14 @@ fn one_against_many_with_gsuite_ranks_and_adjusts() {
     let d = setup_mc();
     let (c, out, err) = gtrack(
         &[
-            "analyze", "overlap", "t1.bed", "suite.gsuite", "t2.bed", "--chrom-sizes",
-            "big.sizes", "--json",
+            "analyze",
+            "overlap",
+            "t1.bed",
+            "suite.gsuite",
+            "t2.bed",
+            "--chrom-sizes",
+            "big.sizes",
+            "--json",
         ],
         d.path(),
     );
@@ -417,12 +476,22 @@ fn one_against_many_with_gsuite_ranks_and_adjusts() {
     assert_eq!(rows[2]["track2"]["name"], "far");
     // Remote URIs: a clear error pointing at `gtrack fetch`.
     let (c, _, err) = gtrack(
-        &["analyze", "overlap", "t1.bed", "remote.gsuite", "--chrom-sizes", "big.sizes"],
+        &[
+            "analyze",
+            "overlap",
+            "t1.bed",
+            "remote.gsuite",
+            "--chrom-sizes",
+            "big.sizes",
+        ],
         d.path(),
     );
     assert_eq!(c, 1);
     assert!(err.contains("remote.gsuite:2:"), "{err}");
-    assert!(err.contains("[gsuite-remote-track]") && err.contains("gtrack fetch"), "{err}");
+    assert!(
+        err.contains("[gsuite-remote-track]") && err.contains("gtrack fetch"),
+        "{err}"
+    );
 }
 
 fn well_formed(path: &std::path::Path) -> String {
@@ -447,9 +516,23 @@ fn per_bin_monte_carlo_q_values_and_plots() {
     let d = setup_mc();
     let (c, out, err) = gtrack(
         &[
-            "analyze", "overlap", "t1.bed", "t2.bed", "--chrom-sizes", "big.sizes",
-            "--bin-size", "25000", "--null", "permute-segments-and-gaps", "--samples", "99",
-            "--seed", "3", "--json", "--plot", "bins.svg",
+            "analyze",
+            "overlap",
+            "t1.bed",
+            "t2.bed",
+            "--chrom-sizes",
+            "big.sizes",
+            "--bin-size",
+            "25000",
+            "--null",
+            "permute-segments-and-gaps",
+            "--samples",
+            "99",
+            "--seed",
+            "3",
+            "--json",
+            "--plot",
+            "bins.svg",
         ],
         d.path(),
     );
@@ -468,8 +551,18 @@ fn per_bin_monte_carlo_q_values_and_plots() {
     // Global test: null histogram with the observed value.
     let (c, _, err) = gtrack(
         &[
-            "analyze", "overlap", "t1.bed", "t2.bed", "--chrom-sizes", "big.sizes",
-            "--samples", "200", "--seed", "3", "--plot", "null.svg",
+            "analyze",
+            "overlap",
+            "t1.bed",
+            "t2.bed",
+            "--chrom-sizes",
+            "big.sizes",
+            "--samples",
+            "200",
+            "--seed",
+            "3",
+            "--plot",
+            "null.svg",
         ],
         d.path(),
     );
