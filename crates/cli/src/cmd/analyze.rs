@@ -622,6 +622,9 @@ fn analyze_now(a: &AnalyzeArgs) -> Result<ExitCode, Fail> {
                 row.statistic = res.observed;
                 row.p = res.p;
                 row.mc = Some(res);
+                // The p-value is the Monte Carlo one: leave the analytic
+                // test out of the details.
+                row.answer.test = None;
                 if per_bin {
                     let r1 = v1.restrict_bins(&d);
                     let r2 = v2.restrict_bins(&d);
@@ -640,8 +643,10 @@ fn analyze_now(a: &AnalyzeArgs) -> Result<ExitCode, Fail> {
                                 t2.name, region.seqid, region.start, region.end
                             ))
                         })?;
+                        let mut answer = q.evaluate(b1, b2, &bd, tail);
+                        answer.test = None;
                         row.bins.push(BinRow {
-                            answer: q.evaluate(b1, b2, &bd, tail),
+                            answer,
                             statistic: res.observed,
                             p: res.p,
                             q: None,
