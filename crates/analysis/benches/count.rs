@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use criterion::{criterion_main, Criterion};
-use gtrack_analysis::intervals::{count_overlaps, Domain, Intervals, SeqIntervals};
+use gtrack_analysis::intervals::{count_overlaps, Domain, Ends, Intervals, SeqIntervals};
 use gtrack_analysis::questions::inside_counts;
 use gtrack_core::{Region, TrackType};
 
@@ -30,7 +30,7 @@ fn data(points: usize, segs: usize, span: u64) -> (Intervals<'static>, Intervals
         seqid: "chr1".into(),
         length: Some(span + 1000),
         starts: Cow::Owned(st),
-        ends: Cow::Owned(en),
+        ends: Ends::owned(en),
         values: None,
     };
     let pe: Vec<u64> = p.iter().map(|v| v + 1).collect();

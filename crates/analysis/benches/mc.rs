@@ -7,18 +7,21 @@
 //! cores) runs once with `GTRACK_MC_FULL=1 cargo bench -p gtrack-analysis
 //! --bench mc` and prints the timing.
 //!
-//! The statistic is written here on purpose (the question catalogue will
-//! replace it): bp overlap by a linear sweep over two sorted lists (the
-//! pointer into T2 skips blocks of 8 ends at a time). T2 must be
-//! non-overlapping (merged), so its ends are sorted too.
+//! Two paths are timed: the catalogue's `overlap` question through
+//! `mc::test_question` (the fast path: T2 prepared once as prefix sums of
+//! covered bp, T1's randomised positions streamed through a forward
+//! cursor, nothing materialised), and the general `mc::test_pair` path
+//! with a hand-written linear sweep (set `GTRACK_MC_GENERAL=1` for the
+//! full-scale run of the latter).
 
 use std::borrow::Cow;
 use std::time::Instant;
 
 use criterion::{criterion_group, Criterion};
-use gtrack_analysis::intervals::{Intervals, SeqIntervals};
-use gtrack_analysis::mc::{test_pair, McOptions, Randomize, Schedule, Tail};
-use gtrack_analysis::null::{Domain, NullModel};
+use gtrack_analysis::intervals::Domain;
+use gtrack_analysis::intervals::{Ends, Intervals, SeqIntervals};
+use gtrack_analysis::mc::{test_pair, test_question, McOptions, Randomize, Schedule, Tail};
+use gtrack_analysis::null::NullModel;
 use gtrack_core::TrackType;
 use rand::{RngExt, SeedableRng};
 
@@ -43,7 +46,7 @@ fn segments(n: usize, mean_len: u64, seed: u64) -> Intervals<'static> {
                 seqid: format!("chr{}", c + 1),
                 length: Some(SEQ_LEN),
                 starts: Cow::Owned(starts),
-                ends: Cow::Owned(ends),
+                ends: Ends::owned(ends),
                 values: None,
             }
         })
@@ -104,8 +107,13 @@ fn run(n1: usize, n2: usize, samples: u64) -> (f64, gtrack_analysis::mc::McResul
         keep_null: false,
     };
     let randomize = Randomize::first(NullModel::PermuteSegmentsAndGaps);
+    let q = gtrack_analysis::questions::find("overlap").expect("overlap");
     let t = Instant::now();
-    let r = test_pair(&t1, &t2, &domain, &randomize, bp_overlap, &opts).expect("mc");
+    let r = if std::env::var_os("GTRACK_MC_GENERAL").is_some() {
+        test_pair(&t1, &t2, &domain, &randomize, bp_overlap, &opts).expect("mc")
+    } else {
+        test_question(q, &t1, &t2, &domain, &randomize, &opts).expect("mc")
+    };
     (t.elapsed().as_secs_f64(), r)
 }
 
@@ -122,9 +130,15 @@ fn bench(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("overlap_mc");
     g.sample_size(10);
-    g.bench_function("200 samples, 10k vs 100k, permute lengths+gaps", |b| {
-        b.iter(|| test_pair(&t1, &t2, &domain, &randomize, bp_overlap, &opts).expect("mc"))
-    });
+    let q = gtrack_analysis::questions::find("overlap").expect("overlap");
+    g.bench_function(
+        "fast path: 200 samples, 10k vs 100k, permute lengths+gaps",
+        |b| b.iter(|| test_question(q, &t1, &t2, &domain, &randomize, &opts).expect("mc")),
+    );
+    g.bench_function(
+        "general path: 200 samples, 10k vs 100k, permute lengths+gaps",
+        |b| b.iter(|| test_pair(&t1, &t2, &domain, &randomize, bp_overlap, &opts).expect("mc")),
+    );
     g.bench_function("linear sweep 10k vs 100k", |b| {
         b.iter(|| bp_overlap(&t1, &t2))
     });
@@ -163,10 +177,28 @@ fn parts() {
         x += bp_overlap(&out.intervals, &t2);
     }
     let per_stat = t.elapsed().as_secs_f64() / reps as f64;
+    let cov = gtrack_analysis::fast::Coverage::new(&t2, &domain, &r.seqids()).expect("u32");
+    let t = Instant::now();
+    let mut y = 0u64;
+    for _ in 0..reps {
+        let mut cur = cov.cursor();
+        r.sample_positions(&mut rng, &mut sc, |si, s, e| cur.add(si, s, e))
+            .expect("sample");
+        y += cur.total();
+    }
+    let per_fast = t.elapsed().as_secs_f64() / reps as f64;
+    let t = Instant::now();
+    for _ in 0..reps {
+        r.sample_positions(&mut rng, &mut sc, |_, _, _| {})
+            .expect("sample");
+    }
+    let per_shuffle = t.elapsed().as_secs_f64() / reps as f64;
     println!(
-        "one thread: randomise {:.3} ms, linear sweep {:.3} ms ({x})",
+        "one thread: general path: randomise {:.3} ms + linear sweep {:.3} ms ({x}); fast path: {:.3} ms per sample, of which shuffling {:.3} ms ({y})",
         per_sample * 1e3,
-        per_stat * 1e3
+        per_stat * 1e3,
+        per_fast * 1e3,
+        per_shuffle * 1e3
     );
 }
 

@@ -195,7 +195,7 @@ mod tests {
                 seqid: "c".into(),
                 length: None,
                 starts: Cow::Owned(vec![10, 30, 35, 90]),
-                ends: Cow::Owned(vec![20, 40, 50, 120]),
+                ends: crate::intervals::Ends::owned(vec![20, 40, 50, 120]),
                 values: Some(Cow::Owned(vec![1.0, 2.0, f64::NAN, 4.0])),
             }],
         };

@@ -19,7 +19,9 @@
 use std::f64::consts::PI;
 
 /// Which tail of the null distribution is extreme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Tail {
     /// Larger than expected (right tail).
@@ -39,6 +41,11 @@ impl Tail {
             Tail::Less => "less",
             Tail::Different => "different",
         }
+    }
+    /// Parses `more`, `less` or `different` (and the aliases of
+    /// [`std::str::FromStr`]); `None` otherwise.
+    pub fn parse(s: &str) -> Option<Tail> {
+        s.parse().ok()
     }
     /// Combine the two one-sided p-values `P(T ≤ t)` and `P(T ≥ t)`.
     pub fn combine(self, left: f64, right: f64) -> f64 {

@@ -65,6 +65,155 @@ pub enum Error {
     /// A bin size of zero.
     #[error("[bin-size-zero] the bin size must be at least 1 bp")]
     ZeroBinSize,
+    /// A bin with `start >= end` given to [`Domain::strict`].
+    #[error("[empty-bin] bin {seqid}:{start}-{end} is empty (start must be below end); drop it or fix its coordinates")]
+    EmptyBin {
+        /// Sequence id.
+        seqid: String,
+        /// Start.
+        start: u64,
+        /// End.
+        end: u64,
+    },
+    /// Two overlapping bins given to [`Domain::strict`].
+    #[error("[overlapping-bins] bins {seqid}:{first_start}-{first_end} and {seqid}:{second_start}-{second_end} overlap; elements would be counted (or randomised) twice — merge the bins or make them disjoint")]
+    OverlappingBins {
+        /// Sequence id.
+        seqid: String,
+        /// First bin start.
+        first_start: u64,
+        /// First bin end.
+        first_end: u64,
+        /// Second bin start.
+        second_start: u64,
+        /// Second bin end.
+        second_end: u64,
+    },
+    /// A whole-sequence domain of a sequence without a known length.
+    #[error("[unknown-length] sequence {seqid} has no known length, so it cannot serve as a bounding region; give a genome or explicit bins")]
+    UnknownLength {
+        /// Sequence id.
+        seqid: String,
+    },
+}
+
+impl Error {
+    /// Every rule id.
+    pub const RULES: &'static [&'static str] = &[
+        "bins-parse",
+        "bins-io",
+        "domain-empty",
+        "bin-size-zero",
+        "empty-bin",
+        "overlapping-bins",
+        "unknown-length",
+    ];
+    /// The stable rule id (`None` for store errors, which carry their own).
+    pub fn rule(&self) -> Option<&'static str> {
+        Some(match self {
+            Error::Store { .. } => return None,
+            Error::BinsParse { .. } => "bins-parse",
+            Error::BinsIo { .. } => "bins-io",
+            Error::EmptyDomain { .. } => "domain-empty",
+            Error::ZeroBinSize => "bin-size-zero",
+            Error::EmptyBin { .. } => "empty-bin",
+            Error::OverlappingBins { .. } => "overlapping-bins",
+            Error::UnknownLength { .. } => "unknown-length",
+        })
+    }
+}
+
+/// The ends of a sequence's elements: an explicit column, or — for
+/// points read from a store — implicit (`start + 1`, from the borrowed
+/// starts), materialised only when something reads them. Dereferences to
+/// `[u64]` either way; sweeps that only need starts (points inside
+/// segments, per-segment point counts) never trigger the materialisation,
+/// so a points track stays zero-copy.
+#[derive(Clone)]
+pub enum Ends<'a> {
+    /// An explicit column (borrowed or owned).
+    Explicit(Cow<'a, [u64]>),
+    /// Points: end = start + 1 for each of these starts (computed once, on
+    /// first dereference).
+    PointsOf(&'a [u64], std::sync::OnceLock<Vec<u64>>),
+}
+
+impl<'a> Ends<'a> {
+    /// An owned column.
+    pub fn owned(v: Vec<u64>) -> Self {
+        Ends::Explicit(Cow::Owned(v))
+    }
+    /// Implicit ends of points starting at `starts`.
+    pub fn points_of(starts: &'a [u64]) -> Self {
+        Ends::PointsOf(starts, std::sync::OnceLock::new())
+    }
+    /// The starts when the ends are implicit (`start + 1`).
+    pub fn implicit_points(&self) -> Option<&'a [u64]> {
+        match self {
+            Ends::PointsOf(s, _) => Some(s),
+            Ends::Explicit(_) => None,
+        }
+    }
+    /// The ends as an owned, mutable vector (materialised if implicit).
+    pub fn to_mut(&mut self) -> &mut Vec<u64> {
+        if let Ends::PointsOf(s, _) = self {
+            *self = Ends::Explicit(Cow::Owned(s.iter().map(|x| x + 1).collect()));
+        }
+        match self {
+            Ends::Explicit(c) => c.to_mut(),
+            Ends::PointsOf(..) => unreachable!("materialised above"),
+        }
+    }
+    /// An owned vector of the ends.
+    pub fn into_owned(self) -> Vec<u64> {
+        match self {
+            Ends::Explicit(c) => c.into_owned(),
+            Ends::PointsOf(s, cache) => cache
+                .into_inner()
+                .unwrap_or_else(|| s.iter().map(|x| x + 1).collect()),
+        }
+    }
+    /// Rows `lo..hi`, borrowed (implicit stays implicit).
+    pub fn slice(&self, lo: usize, hi: usize) -> Ends<'_> {
+        match self {
+            Ends::Explicit(c) => Ends::Explicit(Cow::Borrowed(&c[lo..hi])),
+            Ends::PointsOf(s, _) => Ends::points_of(&s[lo..hi]),
+        }
+    }
+}
+
+impl std::ops::Deref for Ends<'_> {
+    type Target = [u64];
+    fn deref(&self) -> &[u64] {
+        match self {
+            Ends::Explicit(c) => c,
+            Ends::PointsOf(s, cache) => cache.get_or_init(|| s.iter().map(|x| x + 1).collect()),
+        }
+    }
+}
+
+impl<'a> From<Cow<'a, [u64]>> for Ends<'a> {
+    fn from(c: Cow<'a, [u64]>) -> Self {
+        Ends::Explicit(c)
+    }
+}
+
+impl PartialEq for Ends<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        match (self.implicit_points(), o.implicit_points()) {
+            (Some(a), Some(b)) => a == b,
+            _ => self[..] == o[..],
+        }
+    }
+}
+
+impl std::fmt::Debug for Ends<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ends::Explicit(c) => c.fmt(f),
+            Ends::PointsOf(s, _) => write!(f, "PointsOf({} starts + 1)", s.len()),
+        }
+    }
 }
 
 /// One sequence's elements, sorted by (start, end). Points have
@@ -77,8 +226,8 @@ pub struct SeqIntervals<'a> {
     pub length: Option<u64>,
     /// Starts, 0-based, sorted.
     pub starts: Cow<'a, [u64]>,
-    /// Ends, exclusive.
-    pub ends: Cow<'a, [u64]>,
+    /// Ends, exclusive (implicit `start + 1` for stored points).
+    pub ends: Ends<'a>,
     /// Scalar numeric values (NaN = missing), for valued types.
     pub values: Option<Cow<'a, [f64]>>,
 }
@@ -107,7 +256,7 @@ impl<'a> SeqIntervals<'a> {
             seqid: self.seqid,
             length: self.length,
             starts: Cow::Owned(self.starts.into_owned()),
-            ends: Cow::Owned(self.ends.into_owned()),
+            ends: Ends::Explicit(Cow::Owned(self.ends.into_owned())),
             values: self.values.map(|v| Cow::Owned(v.into_owned())),
         }
     }
@@ -127,7 +276,7 @@ impl<'a> SeqIntervals<'a> {
             seqid: self.seqid.clone(),
             length: self.length,
             starts: Cow::Borrowed(&self.starts[lo..hi]),
-            ends: Cow::Borrowed(&self.ends[lo..hi]),
+            ends: self.ends.slice(lo, hi),
             values: self.values.as_ref().map(|v| Cow::Borrowed(&v[lo..hi])),
         }
     }
@@ -230,9 +379,10 @@ impl<'a> Intervals<'a> {
                     }
                     None => Cow::Owned(rows.clone().map(|i| v.start(i)).collect()),
                 };
-                let ends: Cow<'a, [u64]> = match v.ends() {
-                    Some(e) if tt.has_lengths() => Cow::Borrowed(e),
-                    _ => Cow::Owned(starts.iter().map(|s| s + 1).collect()),
+                let ends: Ends<'a> = match (v.ends(), &starts) {
+                    (Some(e), _) if tt.has_lengths() => Ends::Explicit(Cow::Borrowed(e)),
+                    (_, Cow::Borrowed(s)) => Ends::points_of(s),
+                    _ => Ends::Explicit(Cow::Owned(starts.iter().map(|s| s + 1).collect())),
                 };
                 let values = if !tt.is_valued() {
                     None
@@ -323,14 +473,14 @@ impl<'a> Intervals<'a> {
                     all.sort_by_key(|a| (a.0, a.1));
                     let has_vals = prev.values.is_some() && values.is_some();
                     prev.starts = Cow::Owned(all.iter().map(|x| x.0).collect());
-                    prev.ends = Cow::Owned(all.iter().map(|x| x.1).collect());
+                    prev.ends = Ends::owned(all.iter().map(|x| x.1).collect());
                     prev.values = has_vals.then(|| Cow::Owned(all.iter().map(|x| x.2).collect()));
                 }
                 None => seqs.push(SeqIntervals {
                     seqid: s.seqid.clone(),
                     length,
                     starts: Cow::Owned(starts),
-                    ends: Cow::Owned(ends),
+                    ends: Ends::owned(ends),
                     values: values.map(Cow::Owned),
                 }),
             }
@@ -398,6 +548,58 @@ impl Domain {
             s.regions = out;
         }
         Domain { seqs }
+    }
+
+    /// A domain from exactly these bins, refusing what [`Domain::new`]
+    /// would repair: an empty bin (`[empty-bin]`) or two overlapping bins
+    /// on one sequence (`[overlapping-bins]`). Sequences keep their order
+    /// of first appearance; bins are sorted within a sequence.
+    pub fn strict(bins: impl IntoIterator<Item = Region>) -> Result<Domain, Error> {
+        let mut seqs: Vec<DomainSeq> = Vec::new();
+        for r in bins {
+            if r.end <= r.start {
+                return Err(Error::EmptyBin {
+                    seqid: r.seqid,
+                    start: r.start,
+                    end: r.end,
+                });
+            }
+            match seqs.iter_mut().find(|s| s.seqid == r.seqid) {
+                Some(s) => s.regions.push((r.start, r.end)),
+                None => seqs.push(DomainSeq {
+                    seqid: r.seqid,
+                    regions: vec![(r.start, r.end)],
+                }),
+            }
+        }
+        for s in &mut seqs {
+            s.regions.sort_unstable();
+            if let Some(w) = s.regions.windows(2).find(|w| w[1].0 < w[0].1) {
+                return Err(Error::OverlappingBins {
+                    seqid: s.seqid.clone(),
+                    first_start: w[0].0,
+                    first_end: w[0].1,
+                    second_start: w[1].0,
+                    second_end: w[1].1,
+                });
+            }
+        }
+        Ok(Domain { seqs })
+    }
+
+    /// One bin per sequence of `t`, covering the whole sequence; every
+    /// sequence must know its length (`[unknown-length]`).
+    pub fn whole_sequences(t: &Intervals<'_>) -> Result<Domain, Error> {
+        let mut seqs = Vec::new();
+        for s in &t.seqs {
+            let Some(len) = s.length else {
+                return Err(Error::UnknownLength {
+                    seqid: s.seqid.clone(),
+                });
+            };
+            seqs.push((s.seqid.clone(), len));
+        }
+        Ok(Domain::whole(&seqs))
     }
 
     /// Whole sequences `(seqid, length)`.
@@ -707,11 +909,36 @@ pub fn gallop(v: &[u64], from: usize, x: u64) -> usize {
     }
 }
 
+/// [`gallop`] on `u32` values.
+#[inline]
+pub fn gallop_u32(v: &[u32], from: usize, x: u32) -> usize {
+    let n = v.len();
+    if from >= n || v[from] >= x {
+        return from.min(n);
+    }
+    let mut step = 1;
+    let mut lo = from;
+    loop {
+        let hi = lo + step;
+        if hi >= n {
+            return lo + 1 + v[lo + 1..].partition_point(|&y| y < x);
+        }
+        if v[hi] >= x {
+            return lo + 1 + v[lo + 1..hi].partition_point(|&y| y < x);
+        }
+        lo = hi;
+        step *= 2;
+    }
+}
+
 /// Per element of `a`, the number of elements of `b` overlapping it
 /// (`bedtools intersect -c -a A -b B`). Both sorted by start; elements
 /// of length zero in `b` never overlap. One forward sweep with galloping
 /// searches: `count = #{b.start < a.end} − #{b.end ≤ a.start}`.
 pub fn count_overlaps(a: &SeqIntervals<'_>, b: &SeqIntervals<'_>) -> Vec<u64> {
+    if let Some(points) = b.ends.implicit_points() {
+        return count_points_per_segment(a, points);
+    }
     let all_nz = b.starts.iter().zip(b.ends.iter()).all(|(s, e)| e > s);
     let (bstarts, bends): (Cow<'_, [u64]>, Cow<'_, [u64]>) = if all_nz {
         let e: Cow<'_, [u64]> = if b.ends.is_sorted() {
@@ -739,6 +966,22 @@ pub fn count_overlaps(a: &SeqIntervals<'_>, b: &SeqIntervals<'_>) -> Vec<u64> {
         let n1 = gallop(&bstarts, p1, e);
         p2 = gallop(&bends, p2, s + 1);
         out.push(n1.saturating_sub(p2) as u64);
+    }
+    out
+}
+
+/// Per element `[s, e)` of `a`, the number of points (sorted starts,
+/// each covering one base) inside it: `#{p < e} − #{p < s}`, both found
+/// by galloping forward (starts of `a` are sorted; an end search starts
+/// at its own start's answer). Reads the points' starts only.
+pub fn count_points_per_segment(a: &SeqIntervals<'_>, points: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len());
+    let mut lo = 0usize;
+    for i in 0..a.len() {
+        let (s, e) = (a.starts[i], a.ends[i].max(a.starts[i] + 1));
+        lo = gallop(points, lo, s);
+        let hi = gallop(points, lo, e);
+        out.push((hi - lo) as u64);
     }
     out
 }
@@ -871,7 +1114,7 @@ mod tests {
             seqid: "c".into(),
             length: None,
             starts: Cow::Owned(p.iter().map(|x| x.0).collect()),
-            ends: Cow::Owned(p.iter().map(|x| x.1).collect()),
+            ends: Ends::owned(p.iter().map(|x| x.1).collect()),
             values: None,
         }
     }

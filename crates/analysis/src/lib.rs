@@ -12,10 +12,12 @@
 //!   preserved and keep elements inside their bounding regions.
 //! - [`mc`]: the Monte Carlo engine (seeded, parallel, sequential
 //!   stopping) and Benjamini–Hochberg FDR.
+//! - [`fast`]: prepared fixed tracks for fast Monte Carlo statistics.
 //! - [`plot`]: SVG pictures of null distributions and per-bin results.
 
 pub mod describe;
 pub mod dist;
+pub mod fast;
 pub mod intervals;
 pub mod mc;
 pub mod null;

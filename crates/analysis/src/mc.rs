@@ -18,8 +18,12 @@ use rand::rngs::ChaCha8Rng;
 use rand::SeedableRng;
 use rayon::prelude::*;
 
-use crate::intervals::Intervals;
-use crate::null::{Domain, NullError, NullModel, Randomized, Randomizer, Scratch};
+use gtrack_core::TrackType;
+
+use crate::fast::Coverage;
+use crate::intervals::{Domain, Intervals};
+use crate::null::{NullError, NullModel, Randomized, Randomizer, Scratch};
+use crate::questions::{self, BpCounts, Question};
 
 /// The RNG every sample uses (recorded in results).
 pub const RNG_NAME: &str =
@@ -32,37 +36,7 @@ pub fn sample_rng(seed: u64, index: u64) -> ChaCha8Rng {
     r
 }
 
-/// Which tail counts as extreme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Tail {
-    /// Observed larger than expected (right tail: null `>=` observed).
-    More,
-    /// Observed smaller than expected (left tail: null `<=` observed).
-    Less,
-    /// Two-sided: twice the smaller tail.
-    Different,
-}
-
-impl Tail {
-    /// Parses `more`, `less` or `different` (also `two-sided`).
-    pub fn parse(s: &str) -> Option<Tail> {
-        match s {
-            "more" => Some(Tail::More),
-            "less" => Some(Tail::Less),
-            "different" | "two-sided" => Some(Tail::Different),
-            _ => None,
-        }
-    }
-    /// The kebab-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Tail::More => "more",
-            Tail::Less => "less",
-            Tail::Different => "different",
-        }
-    }
-}
+pub use crate::dist::Tail;
 
 /// How many samples to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -484,6 +458,124 @@ where
         return Err(e);
     }
     Ok(res)
+}
+
+/// A Monte Carlo test of question `q` (its [`Question::stat`] over
+/// `domain`), as [`test_pair`]. When the statistic is a function of the
+/// bp overlap table ([`questions::bp_statistic`]), only T1 is randomised
+/// and its model keeps covered bp (permute-segments-and-gaps or
+/// permute-segments-sample-gaps), the fast path is taken: T2 is prepared
+/// once as a [`Coverage`] and each sample only streams T1's randomised
+/// positions through a [`crate::fast::Cursor`]. Both paths draw the same
+/// randomisations for the same seed and give the same null values.
+pub fn test_question(
+    q: &Question,
+    t1: &Intervals<'_>,
+    t2: &Intervals<'_>,
+    domain: &Domain,
+    randomize: &Randomize,
+    opts: &McOptions,
+) -> Result<McResult, McError> {
+    let stat = q.stat;
+    let general = || test_pair(t1, t2, domain, randomize, |a, b| stat(a, b, domain), opts);
+    let (Some(fin), Some(m1), None) = (
+        questions::bp_statistic(q.name),
+        randomize.track1.as_ref(),
+        randomize.track2.as_ref(),
+    ) else {
+        return general();
+    };
+    if !matches!(
+        m1,
+        NullModel::PermuteSegmentsAndGaps | NullModel::PermuteSegmentsSampleGaps
+    ) {
+        return general();
+    }
+    let r1 =
+        Randomizer::new(m1, t1, domain).map_err(|source| McError::Null { track: 1, source })?;
+    let obs1 = crate::null::restrict(t1, domain);
+    let obs2 = crate::null::restrict(t2, domain);
+    let Some(cov) = Coverage::new(&obs2, domain, &r1.seqids()) else {
+        return general();
+    };
+    let counts = questions::bp_counts(&obs1, &obs2, domain);
+    let observed = stat(&obs1, &obs2, domain);
+    let empty = |t: &Intervals<'_>| t.seqs.iter().all(|s| s.starts.is_empty());
+    if empty(&obs1) || empty(&obs2) {
+        let mut res = summarize(observed, opts, Vec::new(), false);
+        res.p = None;
+        return Ok(res);
+    }
+    let failure: Mutex<Option<McError>> = Mutex::new(None);
+    let sample = |sc: &mut Scratch, rng: &mut ChaCha8Rng| -> f64 {
+        let mut cur = cov.cursor();
+        if let Err(source) = r1.sample_positions(rng, sc, |si, s, e| cur.add(si, s, e)) {
+            if let Ok(mut f) = failure.lock() {
+                f.get_or_insert(McError::Null { track: 1, source });
+            }
+            return f64::NAN;
+        }
+        fin(&BpCounts {
+            both: cur.total(),
+            ..counts
+        })
+    };
+    let res = run(observed, opts, Scratch::default, sample);
+    if let Some(e) = failure.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    Ok(res)
+}
+
+/// The null model used for a track of type `tt` when none is named:
+/// `uniform-points` for points, `permute-segments-and-gaps` for segments,
+/// `shuffle-values` for everything else (dense, valued tracks).
+pub fn default_model_for(tt: TrackType) -> &'static str {
+    if questions::is_points(tt) {
+        "uniform-points"
+    } else if questions::is_segments(tt) {
+        "permute-segments-and-gaps"
+    } else {
+        "shuffle-values"
+    }
+}
+
+/// The default randomisation of question `q`: which track (1 or 2) and,
+/// when no model is named, which model. `counts-values` permutes T2's
+/// segment values, `case-control` shuffles T1's case/control labels;
+/// every other question randomises T1 with [`default_model_for`] its type.
+pub fn default_null(q: &Question, t1: TrackType, t2: TrackType) -> (u8, &'static str) {
+    match q.name {
+        "counts-values" => (2, "shuffle-values"),
+        "case-control" => (1, "shuffle-values"),
+        _ => {
+            let _ = t2;
+            (1, default_model_for(t1))
+        }
+    }
+}
+
+/// The seed of bin `index` in a per-bin analysis under master `seed`
+/// (SplitMix64 of `seed + index + 1`, so bins draw unrelated streams).
+pub fn bin_seed(seed: u64, index: u64) -> u64 {
+    let mut z = seed.wrapping_add(index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Sets the number of worker threads of the global pool (call once,
+/// before any parallel work). Results do not depend on it.
+pub fn set_threads(n: usize) -> Result<(), String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .map_err(|e| format!("cannot set {n} threads: {e}"))
+}
+
+/// The number of worker threads in use.
+pub fn threads() -> usize {
+    rayon::current_num_threads()
 }
 
 /// Benjamini–Hochberg q-values (FDR-adjusted p-values) for `p`, in the

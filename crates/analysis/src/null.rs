@@ -32,166 +32,42 @@ use gtrack_core::TrackType;
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 
-use crate::intervals::{Intervals, SeqIntervals};
+use gtrack_core::Region;
+
+use crate::intervals::{Domain, Ends, Intervals, SeqIntervals};
 
 /// How many times a duplicate position is redrawn per point before the
 /// intensity model gives up (the reference's limit).
 pub const MAX_INTENSITY_TRIES: u32 = 200;
 
-/// One bounding region (bin): `[start, end)` on `seqid`, 0-based.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Bin {
-    /// Sequence id.
-    pub seqid: String,
-    /// Start, 0-based inclusive.
-    pub start: u64,
-    /// End, exclusive.
-    pub end: u64,
-}
-
-impl Bin {
-    /// A bin `[start, end)` on `seqid`.
-    pub fn new(seqid: impl Into<String>, start: u64, end: u64) -> Self {
-        Bin {
-            seqid: seqid.into(),
-            start,
-            end,
+/// Checks that no bin extends past the end of its sequence in `t`
+/// (when the length is known).
+fn check_within(domain: &Domain, t: &Intervals<'_>) -> Result<(), NullError> {
+    for d in &domain.seqs {
+        let Some(len) = t.seq(&d.seqid).and_then(|s| s.length) else {
+            continue;
+        };
+        if let Some(&(a, b)) = d.regions.iter().find(|r| r.1 > len) {
+            return Err(NullError::BinOutsideSequence {
+                bin: Region::new(d.seqid.clone(), a, b),
+                length: len,
+            });
         }
     }
-    /// Length in bp.
-    pub fn len(&self) -> u64 {
-        self.end.saturating_sub(self.start)
-    }
-    /// True for an empty bin (never in a validated [`Domain`]).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl std::fmt::Display for Bin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}-{}", self.seqid, self.start, self.end)
-    }
-}
-
-/// The analysis domain: non-overlapping, non-empty bins, sorted by
-/// sequence (in order of first appearance) and start.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
-pub struct Domain {
-    bins: Vec<Bin>,
-}
-
-impl Domain {
-    /// Validates and sorts `bins`: each must be non-empty and no two on the
-    /// same sequence may overlap.
-    pub fn new(bins: Vec<Bin>) -> Result<Self, NullError> {
-        let mut order: Vec<String> = Vec::new();
-        for b in &bins {
-            if b.is_empty() {
-                return Err(NullError::EmptyBin { bin: b.clone() });
-            }
-            if !order.contains(&b.seqid) {
-                order.push(b.seqid.clone());
-            }
-        }
-        let mut bins = bins;
-        bins.sort_by(|a, b| {
-            let ia = order.iter().position(|s| *s == a.seqid);
-            let ib = order.iter().position(|s| *s == b.seqid);
-            ia.cmp(&ib)
-                .then(a.start.cmp(&b.start))
-                .then(a.end.cmp(&b.end))
-        });
-        for w in bins.windows(2) {
-            if w[0].seqid == w[1].seqid && w[1].start < w[0].end {
-                return Err(NullError::OverlappingBins {
-                    first: w[0].clone(),
-                    second: w[1].clone(),
-                });
-            }
-        }
-        Ok(Domain { bins })
-    }
-
-    /// One bin per sequence of `t`, covering the whole sequence; every
-    /// sequence must know its length.
-    pub fn whole_sequences(t: &Intervals<'_>) -> Result<Self, NullError> {
-        let mut bins = Vec::new();
-        for s in &t.seqs {
-            let Some(len) = s.length else {
-                return Err(NullError::UnknownLength {
-                    seqid: s.seqid.clone(),
-                });
-            };
-            if len > 0 {
-                bins.push(Bin::new(s.seqid.clone(), 0, len));
-            }
-        }
-        Domain::new(bins)
-    }
-
-    /// The bins, sorted.
-    pub fn bins(&self) -> &[Bin] {
-        &self.bins
-    }
-
-    /// Total length in bp.
-    pub fn total_len(&self) -> u64 {
-        self.bins.iter().map(Bin::len).sum()
-    }
-
-    /// Checks that no bin extends past the end of its sequence in `t`
-    /// (when the length is known).
-    pub fn check_within(&self, t: &Intervals<'_>) -> Result<(), NullError> {
-        for b in &self.bins {
-            if let Some(s) = t.seqs.iter().find(|s| s.seqid == b.seqid) {
-                if let Some(len) = s.length {
-                    if b.end > len {
-                        return Err(NullError::BinOutsideSequence {
-                            bin: b.clone(),
-                            length: len,
-                        });
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 /// Error of a null model: what, where, why and how to fix, with a stable
 /// rule id ([`NullError::rule`]).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NullError {
-    /// A bin with `start >= end`.
-    #[error(
-        "[empty-bin] bin {bin} is empty (start must be below end); drop it or fix its coordinates"
-    )]
-    EmptyBin {
-        /// The bin.
-        bin: Bin,
-    },
-    /// Two bins on one sequence overlap.
-    #[error("[overlapping-bins] bins {first} and {second} overlap; elements would be randomised twice — merge the bins or make them disjoint")]
-    OverlappingBins {
-        /// First bin.
-        first: Bin,
-        /// Second bin.
-        second: Bin,
-    },
     /// A bin ends past its sequence.
-    #[error("[bin-outside-sequence] bin {bin} ends past the end of {} (length {length}); clip the bin to the sequence", bin.seqid)]
+    #[error("[bin-outside-sequence] bin {}:{}-{} ends past the end of {} (length {length}); clip the bin to the sequence", bin.seqid, bin.start, bin.end, bin.seqid)]
     BinOutsideSequence {
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// Sequence length.
         length: u64,
-    },
-    /// A whole-sequence domain was asked for a sequence of unknown length.
-    #[error("[unknown-length] sequence {seqid} has no known length, so it cannot serve as a bounding region; give a genome or explicit bins")]
-    UnknownLength {
-        /// Sequence id.
-        seqid: String,
     },
     /// A position-randomising model got a dense track.
     #[error("[dense-track] null model {model} moves elements, but the track is of type {track_type}, which covers the whole domain; randomise the other track or use shuffle-values")]
@@ -202,14 +78,14 @@ pub enum NullError {
         track_type: TrackType,
     },
     /// Overlapping elements where the model needs disjoint ones.
-    #[error("[overlapping-elements] null model {model}: elements {seqid}:{first_start}-{first_end} and {seqid}:{second_start}-{second_end} overlap (in bin {bin}); lengths and gaps are only defined for non-overlapping elements — merge the track first")]
+    #[error("[overlapping-elements] null model {model}: elements {seqid}:{first_start}-{first_end} and {seqid}:{second_start}-{second_end} overlap (in bin {}:{}-{}); lengths and gaps are only defined for non-overlapping elements — merge the track first", bin.seqid, bin.start, bin.end)]
     OverlappingElements {
         /// Model name.
         model: &'static str,
         /// Sequence id.
         seqid: String,
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// First element start (clipped).
         first_start: u64,
         /// First element end (clipped).
@@ -238,12 +114,12 @@ pub enum NullError {
         track_type: TrackType,
     },
     /// More points than available positions in a bin.
-    #[error("[too-many-points] bin {bin} holds {points} points but only {positions} distinct positions are available to {model}; use larger bins")]
+    #[error("[too-many-points] bin {}:{}-{} holds {points} points but only {positions} distinct positions are available to {model}; use larger bins", bin.seqid, bin.start, bin.end)]
     TooManyPoints {
         /// Model name.
         model: &'static str,
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// Points in the bin.
         points: usize,
         /// Available positions.
@@ -262,20 +138,34 @@ pub enum NullError {
         value: f64,
     },
     /// A bin with points but no positive intensity.
-    #[error("[zero-intensity] bin {bin} holds {points} points but the intensity track has no positive weight there; points cannot be placed — give an intensity covering the bin")]
+    #[error("[zero-intensity] bin {}:{}-{} holds {points} points but the intensity track has no positive weight there; points cannot be placed — give an intensity covering the bin", bin.seqid, bin.start, bin.end)]
     ZeroIntensity {
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// Points in the bin.
         points: usize,
     },
     /// Duplicate rejection failed too often.
-    #[error("[intensity-rejections] bin {bin}: could not find a free position for a point after {tries} draws (the intensity is concentrated on too few positions); use a smoother intensity or larger bins")]
+    #[error("[intensity-rejections] bin {}:{}-{}: could not find a free position for a point after {tries} draws (the intensity is concentrated on too few positions); use a smoother intensity or larger bins", bin.seqid, bin.start, bin.end)]
     IntensityRejections {
         /// The bin.
-        bin: Bin,
+        bin: Region,
         /// Draws made.
         tries: u32,
+    },
+    /// A model that does not fit the randomised track's type.
+    #[error("[model-does-not-fit] null model {model} does not fit track {track} (type {track_type}): {why}; models that fit {track_type}: {}", fitting.join(", "))]
+    ModelDoesNotFit {
+        /// Model name.
+        model: String,
+        /// 1 or 2.
+        track: u8,
+        /// Track type.
+        track_type: TrackType,
+        /// Why not.
+        why: &'static str,
+        /// The models that fit this type.
+        fitting: Vec<&'static str>,
     },
     /// A model name that names no model.
     #[error("[unknown-model] unknown null model '{name}'; known: {}", NullModel::NAMES.join(", "))]
@@ -288,10 +178,7 @@ pub enum NullError {
 impl NullError {
     /// Every rule id.
     pub const RULES: &'static [&'static str] = &[
-        "empty-bin",
-        "overlapping-bins",
         "bin-outside-sequence",
-        "unknown-length",
         "dense-track",
         "overlapping-elements",
         "no-values",
@@ -300,16 +187,14 @@ impl NullError {
         "negative-intensity",
         "zero-intensity",
         "intensity-rejections",
+        "model-does-not-fit",
         "unknown-model",
     ];
 
     /// The stable rule id.
     pub fn rule(&self) -> &'static str {
         match self {
-            NullError::EmptyBin { .. } => "empty-bin",
-            NullError::OverlappingBins { .. } => "overlapping-bins",
             NullError::BinOutsideSequence { .. } => "bin-outside-sequence",
-            NullError::UnknownLength { .. } => "unknown-length",
             NullError::DenseTrack { .. } => "dense-track",
             NullError::OverlappingElements { .. } => "overlapping-elements",
             NullError::NoValues { .. } => "no-values",
@@ -318,6 +203,7 @@ impl NullError {
             NullError::NegativeIntensity { .. } => "negative-intensity",
             NullError::ZeroIntensity { .. } => "zero-intensity",
             NullError::IntensityRejections { .. } => "intensity-rejections",
+            NullError::ModelDoesNotFit { .. } => "model-does-not-fit",
             NullError::UnknownModel { .. } => "unknown-model",
         }
     }
@@ -357,6 +243,49 @@ impl NullModel {
         "uniform-points",
         "intensity-points",
     ];
+
+    /// Why model `name` cannot randomise a track of type `tt`, or `None`
+    /// when it fits: models that move elements need a sparse track; the
+    /// point models need points (no lengths); `shuffle-values` needs
+    /// values; the segment models take points as segments of length 1.
+    pub fn misfit(name: &str, tt: TrackType) -> Option<&'static str> {
+        match name {
+            "permute-segments-and-gaps" | "permute-segments-sample-gaps" if tt.is_dense() => {
+                Some("it moves elements, and the track covers the whole domain")
+            }
+            "uniform-points" | "intensity-points" if tt.is_dense() || tt.has_lengths() => {
+                Some("it places points, and the track's elements have lengths")
+            }
+            "shuffle-values" if !tt.is_valued() => {
+                Some("it shuffles values, and the track has none")
+            }
+            _ => None,
+        }
+    }
+
+    /// The model names that fit a track of type `tt` (see [`NullModel::misfit`]).
+    pub fn fitting(tt: TrackType) -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .copied()
+            .filter(|n| Self::misfit(n, tt).is_none())
+            .collect()
+    }
+
+    /// `Ok` when the model fits track `track` (1 or 2) of type `tt`, else
+    /// `[model-does-not-fit]` listing the models that do.
+    pub fn check_fits(name: &str, track: u8, tt: TrackType) -> Result<(), NullError> {
+        match Self::misfit(name, tt) {
+            None => Ok(()),
+            Some(why) => Err(NullError::ModelDoesNotFit {
+                model: name.to_string(),
+                track,
+                track_type: tt,
+                why,
+                fitting: Self::fitting(tt),
+            }),
+        }
+    }
 
     /// The model's kebab-case name.
     pub fn name(&self) -> &'static str {
@@ -441,7 +370,7 @@ pub struct Randomized {
 /// One bin's prepared elements.
 #[derive(Debug, Clone)]
 struct BinPlan {
-    bin: Bin,
+    bin: Region,
     /// Input element indices (within the sequence), in clipped (start, end) order.
     elems: Vec<u32>,
     /// Clipped starts / ends, parallel to `elems`.
@@ -453,6 +382,10 @@ struct BinPlan {
     gaps: Vec<u64>,
     /// (length, element) pairs (permute model).
     pairs: Vec<(u64, u32)>,
+    /// Lengths and gaps as `u32` (permute model, bins below 4 Gbp): the
+    /// compact input of [`Randomizer::sample_positions`].
+    lens32: Vec<u32>,
+    gaps32: Vec<u32>,
     /// Sum of lengths.
     covered: u64,
     /// Intensity pieces inside the bin: starts, ends, cumulative weights.
@@ -490,6 +423,9 @@ pub struct Scratch {
     picks: Vec<u64>,
     tmp: Vec<u64>,
     seen: HashSet<u64>,
+    l32: Vec<u32>,
+    g32: Vec<u32>,
+    buf: Option<Randomized>,
 }
 
 /// A track prepared for repeated randomisation under one model.
@@ -505,7 +441,7 @@ impl Randomizer {
     /// Validates `t` for `model` and prepares per-bin lengths, gaps and
     /// intensities.
     pub fn new(model: &NullModel, t: &Intervals<'_>, domain: &Domain) -> Result<Self, NullError> {
-        domain.check_within(t)?;
+        check_within(domain, t)?;
         let name = model.name();
         let tt = t.track_type;
         let kind = match model {
@@ -627,7 +563,7 @@ impl Randomizer {
                 seqid: s.seqid.clone(),
                 length: s.length,
                 starts: Cow::Owned(Vec::with_capacity(s.total)),
-                ends: Cow::Owned(Vec::with_capacity(s.total)),
+                ends: Ends::owned(Vec::with_capacity(s.total)),
                 values: s
                     .values
                     .as_ref()
@@ -762,6 +698,67 @@ impl Randomizer {
         Ok(())
     }
 
+    /// Draws one randomisation exactly as [`Randomizer::sample_with`]
+    /// would (same RNG draws, same positions) but, instead of building the
+    /// track, calls `f(sequence index, start, end)` for every element, in
+    /// order (sorted by start within each sequence). For the
+    /// permute-segments-and-gaps model this shuffles compact `u32` lengths
+    /// and gaps and writes nothing: the fast path of Monte Carlo tests
+    /// whose statistic is a sum over T1's elements.
+    pub fn sample_positions<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        sc: &mut Scratch,
+        mut f: impl FnMut(usize, u64, u64),
+    ) -> Result<(), NullError> {
+        let compact = self.kind == Kind::PermuteGaps
+            && self
+                .seqs
+                .iter()
+                .flat_map(|s| s.bins.iter())
+                .all(|p| p.elems.is_empty() || p.lens32.len() == p.elems.len());
+        if !compact {
+            let mut buf = sc.buf.take().unwrap_or_else(|| self.new_sample());
+            let r = self.sample_with(rng, &mut buf, sc);
+            if r.is_ok() {
+                for (si, s) in buf.intervals.seqs.iter().enumerate() {
+                    for (&a, &b) in s.starts.iter().zip(s.ends.iter()) {
+                        f(si, a, b);
+                    }
+                }
+            }
+            sc.buf = Some(buf);
+            return r;
+        }
+        for (si, sp) in self.seqs.iter().enumerate() {
+            for p in &sp.bins {
+                if p.elems.is_empty() {
+                    continue;
+                }
+                sc.l32.clear();
+                sc.l32.extend_from_slice(&p.lens32);
+                sc.l32.shuffle(rng);
+                sc.g32.clear();
+                sc.g32.extend_from_slice(&p.gaps32);
+                sc.g32.shuffle(rng);
+                let mut pos = p.bin.start;
+                for (&len, &g) in sc.l32.iter().zip(sc.g32.iter()) {
+                    pos += u64::from(g);
+                    let s = pos;
+                    pos += u64::from(len);
+                    f(si, s, pos);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The sequence ids of the prepared track, in the order of the
+    /// sequence indices of [`Randomizer::sample_positions`].
+    pub fn seqids(&self) -> Vec<&str> {
+        self.seqs.iter().map(|s| s.seqid.as_str()).collect()
+    }
+
     /// One fresh randomisation.
     pub fn randomize<R: Rng + ?Sized>(&self, rng: &mut R) -> Result<Randomized, NullError> {
         let mut out = self.new_sample();
@@ -794,7 +791,7 @@ pub fn restrict(t: &Intervals<'_>, domain: &Domain) -> Intervals<'static> {
                 seqid: s.seqid.clone(),
                 length: s.length,
                 starts: Cow::Owned(all.iter().map(|x| x.0).collect()),
-                ends: Cow::Owned(all.iter().map(|x| x.1).collect()),
+                ends: Ends::owned(all.iter().map(|x| x.1).collect()),
                 values: s.values.as_ref().map(|v| {
                     Cow::Owned(
                         all.iter()
@@ -813,17 +810,19 @@ pub fn restrict(t: &Intervals<'_>, domain: &Domain) -> Intervals<'static> {
 
 fn empty_plans(domain: &Domain, seqid: &str) -> Vec<BinPlan> {
     domain
-        .bins
+        .seq(seqid)
+        .map_or(&[][..], |d| &d.regions[..])
         .iter()
-        .filter(|b| b.seqid == seqid)
-        .map(|b| BinPlan {
-            bin: b.clone(),
+        .map(|&(a, b)| BinPlan {
+            bin: Region::new(seqid, a, b),
             elems: Vec::new(),
             starts: Vec::new(),
             ends: Vec::new(),
             lens: Vec::new(),
             gaps: Vec::new(),
             pairs: Vec::new(),
+            lens32: Vec::new(),
+            gaps32: Vec::new(),
             covered: 0,
             int_starts: Vec::new(),
             int_ends: Vec::new(),
@@ -843,7 +842,7 @@ pub fn to_owned_intervals(t: &Intervals<'_>) -> Intervals<'static> {
                 seqid: s.seqid.clone(),
                 length: s.length,
                 starts: Cow::Owned(s.starts.to_vec()),
-                ends: Cow::Owned(s.ends.to_vec()),
+                ends: Ends::owned(s.ends.to_vec()),
                 values: s.values.as_ref().map(|v| Cow::Owned(v.to_vec())),
             })
             .collect(),
@@ -931,6 +930,10 @@ fn finish_plan(
             .copied()
             .zip(p.elems.iter().copied())
             .collect();
+        if p.bin.len() <= u64::from(u32::MAX) {
+            p.lens32 = p.lens.iter().map(|&x| x as u32).collect();
+            p.gaps32 = p.gaps.iter().map(|&x| x as u32).collect();
+        }
     }
     if kind == Kind::Uniform && n as u64 > p.bin.len() {
         return Err(NullError::TooManyPoints {

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
-use crate::null::Bin;
+use gtrack_core::Region;
 
 const W: f64 = 640.0;
 const H: f64 = 400.0;
@@ -243,7 +243,7 @@ pub fn null_histogram_svg(null: &[f64], observed: f64, labels: &Labels) -> Strin
 #[derive(Debug, Clone, PartialEq)]
 pub struct BinValue {
     /// The bin.
-    pub bin: Bin,
+    pub bin: Region,
     /// Its statistic (NaN: no value; drawn as a gap).
     pub value: f64,
 }
@@ -331,7 +331,7 @@ pub fn per_bin_svg(values: &[BinValue], labels: &Labels) -> String {
         let _ = writeln!(
             out,
             r##"<line x1="{x0:.2}" y1="{y:.2}" x2="{x1:.2}" y2="{y:.2}"><title>{b}: {v}</title></line>"##,
-            b = escape(&bv.bin.to_string()),
+            b = escape(&format!("{}:{}-{}", bv.bin.seqid, bv.bin.start, bv.bin.end)),
             v = escape(&tick_label(bv.value))
         );
     }

@@ -655,6 +655,21 @@ pub fn bp_counts(t1: &Intervals<'_>, t2: &Intervals<'_>, d: &Domain) -> BpCounts
     )
 }
 
+/// For the questions whose statistic is a function of the bp overlap
+/// table alone (`overlap`, `overlap-t2-fixed`, `jaccard`, `forbes`,
+/// `proportional-overlap`), that function. Monte Carlo uses it to skip
+/// rebuilding tracks: with T1 randomised by a model that keeps its
+/// covered bp, only `both` changes between samples.
+pub fn bp_statistic(name: &str) -> Option<fn(&BpCounts) -> f64> {
+    Some(match name {
+        "overlap" | "overlap-t2-fixed" => |c: &BpCounts| c.both as f64,
+        "jaccard" => jaccard,
+        "forbes" => forbes,
+        "proportional-overlap" => |c: &BpCounts| c.both as f64 / c.cov1 as f64,
+        _ => return None,
+    })
+}
+
 fn overlap_details(c: &BpCounts) -> Vec<(&'static str, f64)> {
     let f = |x: u64| x as f64;
     vec![

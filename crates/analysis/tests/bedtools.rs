@@ -218,7 +218,10 @@ fn store_view_equals_in_memory_view() {
                 stored.seqs[0].starts,
                 std::borrow::Cow::Borrowed(_)
             ));
-            assert!(matches!(stored.seqs[0].ends, std::borrow::Cow::Borrowed(_)));
+            assert!(matches!(
+                stored.seqs[0].ends,
+                gtrack_analysis::intervals::Ends::Explicit(std::borrow::Cow::Borrowed(_))
+            ));
         }
         if n == "f" {
             assert_eq!(stored.track_type, gtrack_core::TrackType::Function);
@@ -230,7 +233,11 @@ fn store_view_equals_in_memory_view() {
             ));
         }
         if n == "p" {
-            assert_eq!(&stored.seq("chr1").unwrap().ends[..], &[11, 31]);
+            // Points keep zero-copy starts and implicit ends (start + 1).
+            let s = stored.seq("chr1").unwrap();
+            assert!(matches!(s.starts, std::borrow::Cow::Borrowed(_)));
+            assert_eq!(s.ends.implicit_points(), Some(&[10u64, 30][..]));
+            assert_eq!(&s.ends[..], &[11, 31]);
         }
         if n == "v" {
             let v = stored.seq("chr1").unwrap().values.as_ref().unwrap();

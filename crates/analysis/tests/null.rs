@@ -6,8 +6,10 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use gtrack_analysis::intervals::{Intervals, SeqIntervals};
-use gtrack_analysis::null::{restrict, Bin, Domain, NullError, NullModel, Randomizer};
+use gtrack_analysis::intervals::Domain;
+use gtrack_analysis::intervals::{Ends, Intervals, SeqIntervals};
+use gtrack_analysis::null::{restrict, NullError, NullModel, Randomizer};
+use gtrack_core::Region;
 use gtrack_core::TrackType;
 use proptest::prelude::*;
 use rand::rngs::ChaCha8Rng;
@@ -18,7 +20,7 @@ fn seq(id: &str, len: u64, iv: &[(u64, u64)], values: Option<Vec<f64>>) -> SeqIn
         seqid: id.to_string(),
         length: Some(len),
         starts: Cow::Owned(iv.iter().map(|x| x.0).collect()),
-        ends: Cow::Owned(iv.iter().map(|x| x.1).collect()),
+        ends: Ends::owned(iv.iter().map(|x| x.1).collect()),
         values: values.map(Cow::Owned),
     }
 }
@@ -32,7 +34,7 @@ fn track(tt: TrackType, seqs: Vec<SeqIntervals<'static>>) -> Intervals<'static> 
 
 /// Elements of sequence `s` of `t` whose start lies in `bin`, as
 /// (start, end, value, index).
-fn in_bin(t: &Intervals<'_>, s: usize, bin: &Bin) -> Vec<(u64, u64, f64, usize)> {
+fn in_bin(t: &Intervals<'_>, s: usize, bin: &Region) -> Vec<(u64, u64, f64, usize)> {
     let q = &t.seqs[s];
     (0..q.starts.len())
         .filter(|&i| q.starts[i] >= bin.start && q.starts[i] < bin.end)
@@ -53,7 +55,7 @@ fn lengths(e: &[(u64, u64, f64, usize)]) -> Vec<u64> {
     l
 }
 
-fn gaps(e: &[(u64, u64, f64, usize)], bin: &Bin) -> Vec<u64> {
+fn gaps(e: &[(u64, u64, f64, usize)], bin: &Region) -> Vec<u64> {
     if e.is_empty() {
         return vec![];
     }
@@ -103,9 +105,9 @@ fn domain_from(len: u64, cuts: &[u64], holes: bool) -> Domain {
         if holes && i % 2 == 1 {
             continue;
         }
-        bins.push(Bin::new("chr1", w[0], w[1]));
+        bins.push(Region::new("chr1", w[0], w[1]));
     }
-    Domain::new(bins).expect("valid domain")
+    Domain::strict(bins).expect("valid domain")
 }
 
 /// Checks the common promises: every output element lies inside a bin,
@@ -156,7 +158,7 @@ proptest! {
         let obs = restrict(&t, &d);
         let out = NullModel::PermuteSegmentsAndGaps.randomize(&t, &d, &mut ChaCha8Rng::seed_from_u64(seed)).unwrap();
         check_common(&out, &t, &d);
-        for bin in d.bins() {
+        for bin in &d.bins() {
             let a = in_bin(&obs, 0, bin);
             let b = in_bin(&out.intervals, 0, bin);
             prop_assert_eq!(a.len(), b.len());
@@ -170,7 +172,8 @@ proptest! {
         let s = &out.intervals.seqs[0];
         for i in 0..s.starts.len() {
             let src = out.source[0][i];
-            let bin = d.bins().iter().find(|b| b.start <= s.starts[i] && s.ends[i] <= b.end).unwrap();
+            let bins = d.bins();
+            let bin = bins.iter().find(|b| b.start <= s.starts[i] && s.ends[i] <= b.end).unwrap();
             let j = (0..o.source[0].len())
                 .find(|&j| o.source[0][j] == src && bin.start <= o.intervals.seqs[0].starts[j] && o.intervals.seqs[0].starts[j] < bin.end)
                 .unwrap();
@@ -192,7 +195,7 @@ proptest! {
         let obs = restrict(&t, &d);
         let out = NullModel::PermuteSegmentsSampleGaps.randomize(&t, &d, &mut ChaCha8Rng::seed_from_u64(seed)).unwrap();
         check_common(&out, &t, &d);
-        for bin in d.bins() {
+        for bin in &d.bins() {
             let a = in_bin(&obs, 0, bin);
             let b = in_bin(&out.intervals, 0, bin);
             prop_assert_eq!(a.len(), b.len());
@@ -222,7 +225,7 @@ proptest! {
         check_common(&out, &t, &d);
         prop_assert_eq!(&obs.seqs[0].starts, &out.intervals.seqs[0].starts);
         prop_assert_eq!(&obs.seqs[0].ends, &out.intervals.seqs[0].ends);
-        for bin in d.bins() {
+        for bin in &d.bins() {
             prop_assert_eq!(sorted_values(&in_bin(&obs, 0, bin)), sorted_values(&in_bin(&out.intervals, 0, bin)));
         }
     }
@@ -245,7 +248,7 @@ proptest! {
         let s = &out.intervals.seqs[0];
         prop_assert!(s.starts.windows(2).all(|w| w[0] < w[1]), "positions distinct");
         prop_assert!((0..s.starts.len()).all(|i| s.ends[i] == s.starts[i] + 1));
-        for bin in d.bins() {
+        for bin in &d.bins() {
             let (a, b) = (in_bin(&obs, 0, bin), in_bin(&out.intervals, 0, bin));
             prop_assert_eq!(a.len(), b.len());
             prop_assert_eq!(sorted_values(&a), sorted_values(&b));
@@ -274,7 +277,7 @@ proptest! {
                 let s = &out.intervals.seqs[0];
                 prop_assert!(s.starts.windows(2).all(|w| w[0] < w[1]));
                 prop_assert!(s.starts.iter().all(|&p| (p / 50) % 2 == 1), "point at zero intensity");
-                for bin in d.bins() {
+                for bin in &d.bins() {
                     prop_assert_eq!(in_bin(&obs, 0, bin).len(), in_bin(&out.intervals, 0, bin).len());
                 }
             }
@@ -290,7 +293,11 @@ fn segments_crossing_bin_borders_are_clipped() {
         TrackType::Segments,
         vec![seq("chr1", 100, &[(5, 15), (40, 60), (90, 100)], None)],
     );
-    let d = Domain::new(vec![Bin::new("chr1", 10, 50), Bin::new("chr1", 50, 95)]).unwrap();
+    let d = Domain::strict(vec![
+        Region::new("chr1", 10, 50),
+        Region::new("chr1", 50, 95),
+    ])
+    .unwrap();
     let r = restrict(&t, &d);
     assert_eq!(&r.seqs[0].starts[..], &[10, 40, 50, 90]);
     assert_eq!(&r.seqs[0].ends[..], &[15, 50, 60, 95]);
@@ -361,41 +368,43 @@ fn expect_rule(
 }
 
 #[test]
+fn domain_rules_name_the_bins() {
+    use gtrack_analysis::intervals::Error;
+    let e = Domain::strict(vec![Region::new("chr1", 5, 5)]).unwrap_err();
+    assert_eq!(e.rule(), Some("empty-bin"));
+    assert!(e.to_string().contains("chr1:5-5"), "{e}");
+    let e =
+        Domain::strict(vec![Region::new("chr1", 5, 20), Region::new("chr1", 0, 10)]).unwrap_err();
+    assert_eq!(e.rule(), Some("overlapping-bins"));
+    let m = e.to_string();
+    assert!(m.contains("chr1:0-10") && m.contains("chr1:5-20"), "{m}");
+    let mut nolen = track(
+        TrackType::Segments,
+        vec![seq("chr1", 1000, &[(10, 20)], None)],
+    );
+    nolen.seqs[0].length = None;
+    let e = Domain::whole_sequences(&nolen).unwrap_err();
+    assert_eq!(e.rule(), Some("unknown-length"));
+    assert!(e.to_string().contains("chr1"), "{e}");
+    assert!(matches!(e, Error::UnknownLength { .. }));
+}
+
+#[test]
 fn every_rule_is_exercised_with_its_location() {
     let mut seen = BTreeSet::new();
     let segs = track(
         TrackType::Segments,
         vec![seq("chr1", 1000, &[(10, 20), (15, 30)], None)],
     );
-    let whole = Domain::new(vec![Bin::new("chr1", 0, 1000)]).unwrap();
+    let whole = Domain::strict(vec![Region::new("chr1", 0, 1000)]).unwrap();
     let rng = &mut ChaCha8Rng::seed_from_u64(0);
 
-    expect_rule(
-        &mut seen,
-        "empty-bin",
-        &["chr1:5-5"],
-        Domain::new(vec![Bin::new("chr1", 5, 5)]),
-    );
-    expect_rule(
-        &mut seen,
-        "overlapping-bins",
-        &["chr1:0-10", "chr1:5-20"],
-        Domain::new(vec![Bin::new("chr1", 5, 20), Bin::new("chr1", 0, 10)]),
-    );
-    let long = Domain::new(vec![Bin::new("chr1", 0, 2000)]).unwrap();
+    let long = Domain::strict(vec![Region::new("chr1", 0, 2000)]).unwrap();
     expect_rule(
         &mut seen,
         "bin-outside-sequence",
         &["chr1:0-2000", "length 1000"],
         NullModel::PermuteSegmentsAndGaps.randomize(&segs, &long, rng),
-    );
-    let mut nolen = segs.clone();
-    nolen.seqs[0].length = None;
-    expect_rule(
-        &mut seen,
-        "unknown-length",
-        &["chr1"],
-        Domain::whole_sequences(&nolen),
     );
     let func = track(
         TrackType::Function,
@@ -429,8 +438,8 @@ fn every_rule_is_exercised_with_its_location() {
         TrackType::Points,
         vec![seq("chr1", 1000, &[(1, 2), (3, 4), (5, 6)], None)],
     );
-    let tiny = Domain::new(vec![Bin::new("chr1", 0, 2)]).unwrap();
-    let d6 = Domain::new(vec![Bin::new("chr1", 0, 6)]).unwrap();
+    let tiny = Domain::strict(vec![Region::new("chr1", 0, 2)]).unwrap();
+    let d6 = Domain::strict(vec![Region::new("chr1", 0, 6)]).unwrap();
     expect_rule(
         &mut seen,
         "too-many-points",
@@ -489,6 +498,24 @@ fn every_rule_is_exercised_with_its_location() {
         "unknown-model",
         &["'shuffle-everything'", "uniform-points"],
         NullModel::parse("shuffle-everything", None),
+    );
+    expect_rule(
+        &mut seen,
+        "model-does-not-fit",
+        &[
+            "uniform-points",
+            "track 1",
+            "segments",
+            "permute-segments-and-gaps, permute-segments-sample-gaps",
+        ],
+        NullModel::check_fits("uniform-points", 1, TrackType::Segments),
+    );
+    assert!(NullModel::check_fits("uniform-points", 1, TrackType::Points).is_ok());
+    assert!(NullModel::check_fits("permute-segments-and-gaps", 2, TrackType::Points).is_ok());
+    assert!(NullModel::check_fits("shuffle-values", 1, TrackType::Segments).is_err());
+    assert_eq!(
+        NullModel::fitting(TrackType::Function),
+        vec!["shuffle-values"]
     );
     let all: BTreeSet<&str> = NullError::RULES.iter().copied().collect();
     assert_eq!(seen, all, "every rule exercised");

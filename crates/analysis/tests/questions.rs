@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use gtrack_analysis::dist::Tail;
-use gtrack_analysis::intervals::{Domain, Intervals, SeqIntervals};
+use gtrack_analysis::intervals::{Domain, Ends, Intervals, SeqIntervals};
 use gtrack_analysis::questions::{self, find, run, Error};
 use gtrack_core::{Region, TrackType};
 
@@ -15,7 +15,7 @@ fn seq(id: &str, p: &[(u64, u64)], v: Option<&[f64]>) -> SeqIntervals<'static> {
         seqid: id.into(),
         length: None,
         starts: Cow::Owned(p.iter().map(|x| x.0).collect()),
-        ends: Cow::Owned(p.iter().map(|x| x.1).collect()),
+        ends: Ends::owned(p.iter().map(|x| x.1).collect()),
         values: v.map(|v| Cow::Owned(v.to_vec())),
     }
 }
