@@ -820,3 +820,19 @@ fn gtrack_linked_track_as_interactions() {
         Err(Error::Unsupported { .. })
     ));
 }
+
+/// Nine BEDPE columns carry strand1 only: a mate 1 that sorts after its
+/// mate 2 keeps its strand (fuzz finding F18).
+#[test]
+fn bedpe_nine_columns_keep_strand1_whatever_the_mate_order() {
+    let text =
+        "chr5\t100\t200\tchr1\t300\t400\tpair1\t3\t-\nchr1\t10\t20\tchr2\t30\t40\tpair2\t5\t+\n";
+    let t = read_text(text, Format::Bedpe, false).unwrap();
+    let out = write_text(&t, Format::Bedpe);
+    assert!(
+        out.contains("chr5\t100\t200\tchr1\t300\t400\tpair1\t3\t-\n"),
+        "{out}"
+    );
+    let back = read_text(&out, Format::Bedpe, false).unwrap();
+    assert!(back.same(&t));
+}

@@ -855,6 +855,22 @@ pub(crate) fn write<W: Write>(
                         writeln!(out, "{ac}\t{as_}\t{ae}\t{bc}:{bs}-{be},{wv}").map_err(io)?;
                     }
                     _ => {
+                        // Nine columns carry strand1 only: an element read
+                        // with a strand was mate 1 of its line, so write it
+                        // first even when it sorts second (fuzz finding F18).
+                        let (x, y) = if bedpe_n == 9
+                            && undirected
+                            && strand_of(a) == '.'
+                            && strand_of(b) != '.'
+                        {
+                            (b, a)
+                        } else {
+                            (a, b)
+                        };
+                        let (ac, bc) = (&x.seq.seqid, &y.seq.seqid);
+                        let (as_, ae) = (x.seq.starts[x.i], x.seq.ends[x.i]);
+                        let (bs, be) = (y.seq.starts[y.i], y.seq.ends[y.i]);
+                        let (a, b) = (x, y);
                         write!(out, "{ac}\t{as_}\t{ae}\t{bc}\t{bs}\t{be}").map_err(io)?;
                         if bedpe_n >= 7 {
                             write!(out, "\t{}", attr("name").unwrap_or_else(|| ".".into()))
