@@ -739,6 +739,38 @@ pub(crate) fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error
     if track.seqs.iter().any(|s| s.genome.is_some()) {
         lost.push("genome names of sequences".into());
     }
+    if format == Format::Bedpe {
+        // An empty last column ends the line with a tab, which readers
+        // (ours included) take for a trailing tab (fuzz finding F20).
+        let n: usize = track
+            .metadata
+            .iter()
+            .rev()
+            .find(|(k, _)| k == META_BEDPE_COLUMNS)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(10);
+        let last = match n {
+            7 => Some("name".to_string()),
+            n if n > 10 => Some(format!("field{n}")),
+            _ => None,
+        };
+        if let Some(c) = last.and_then(|l| track.schema.columns.extra.iter().position(|x| *x == l))
+        {
+            let empty = track.seqs.iter().any(|s| {
+                (0..s.len()).any(|i| {
+                    s.extras[c]
+                        .get(i)
+                        .is_some_and(|v| v.split(',').any(|x| x == EMPTY_ITEM))
+                })
+            });
+            if empty {
+                lost.push(format!(
+                    "empty values in the last column (`{}`): a line cannot end in an empty field",
+                    track.schema.columns.extra[c]
+                ));
+            }
+        }
+    }
     super::metadata_losses(track, &[META_BEDPE_COLUMNS], &mut lost);
     Ok(lost)
 }
