@@ -13,14 +13,13 @@ use std::path::{Path, PathBuf};
 
 use gtrack_core::{Genome, SeqElements, Track};
 use gtrack_formats::{Format, ReadOptions};
-use rayon::prelude::*;
 
 use crate::column::sync_dir;
 use crate::error::{Error, Result};
 use crate::import::{self, Chunked};
 use crate::manifest::{Manifest, Source, MANIFEST};
 use crate::read::{StoredTrack, Verify};
-use crate::write::{write_from_runs, write_track, WriteInfo};
+use crate::write::{write_from_runs, write_pieces, WriteInfo};
 
 const MARKER: &str = "gtrack-store.json";
 const MARKER_TEXT: &str = "{\"format\": \"gtrack-store\", \"version\": 1}\n";
@@ -547,25 +546,6 @@ struct Accumulator<'a> {
     runs: Vec<StoredTrack>,
 }
 
-/// Concatenate pieces of one sequence, freeing each once copied.
-fn concat(mut list: Vec<SeqElements>) -> Option<SeqElements> {
-    if list.len() <= 1 {
-        return list.pop();
-    }
-    let n: usize = list.iter().map(|s| s.len()).sum();
-    let mut it = list.into_iter();
-    let mut first = it.next()?;
-    first.starts.reserve(n - first.len());
-    first.ends.reserve(n - first.len());
-    if let Some(st) = &mut first.strands {
-        st.reserve(n - st.len());
-    }
-    for s in it {
-        first.append(&s);
-    }
-    Some(first)
-}
-
 impl<'a> Accumulator<'a> {
     fn new(work: &'a Path, budget: Option<u64>) -> Self {
         Accumulator {
@@ -624,26 +604,31 @@ impl<'a> Accumulator<'a> {
         Ok(())
     }
 
-    /// The pending pieces as one track (sequences in skeleton order;
-    /// with `all`, also the empty ones), concatenated in parallel.
-    fn take_track(&mut self, all: bool) -> Track {
+    /// The pending pieces per sequence, in skeleton order; with `all`,
+    /// every skeleton sequence (an empty one where nothing was read),
+    /// otherwise only those with pieces.
+    fn take_pieces(&mut self, all: bool) -> Vec<Vec<SeqElements>> {
         let sk = self.skeleton.as_ref().expect("set by add");
         let mut pieces = std::mem::take(&mut self.pieces);
         pieces.resize_with(sk.seqs.len(), Vec::new);
         self.pending_bytes = 0;
-        let seqs: Vec<SeqElements> = pieces
-            .into_par_iter()
-            .zip(sk.seqs.par_iter())
+        pieces
+            .into_iter()
+            .zip(&sk.seqs)
             .filter_map(|(list, key)| {
-                concat(list).or_else(|| {
-                    all.then(|| SeqElements::new(&sk.schema, key.genome.clone(), key.seqid.clone()))
-                })
+                if !list.is_empty() {
+                    Some(list)
+                } else {
+                    all.then(|| {
+                        vec![SeqElements::new(
+                            &sk.schema,
+                            key.genome.clone(),
+                            key.seqid.clone(),
+                        )]
+                    })
+                }
             })
-            .collect();
-        let mut t = Track::new(sk.schema.clone());
-        t.seqs = seqs;
-        t.reindex();
-        t
+            .collect()
     }
 
     /// Write the pending elements as a sorted run.
@@ -651,7 +636,8 @@ impl<'a> Accumulator<'a> {
         if self.pieces.iter().all(Vec::is_empty) {
             return Ok(());
         }
-        let p = self.take_track(false);
+        let p = self.take_pieces(false);
+        let meta = Track::new(self.skeleton.as_ref().expect("set by add").schema.clone());
         let dir = self.work.join(format!("run{}", self.runs.len()));
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let info = WriteInfo {
@@ -666,8 +652,7 @@ impl<'a> Accumulator<'a> {
             genome: None,
             sync: false,
         };
-        let m = write_track(&dir, &p, info)?;
-        drop(p);
+        let m = write_pieces(&dir, &meta, p, info)?;
         std::fs::write(
             dir.join(MANIFEST),
             serde_json::to_string(&m).expect("manifest serialises"),
@@ -682,13 +667,14 @@ impl<'a> Accumulator<'a> {
             return Err(Error::Usage("the inputs hold no track".into()));
         }
         if self.runs.is_empty() {
-            let mut t = self.take_track(true);
+            let p = self.take_pieces(true);
             let sk = self.skeleton.take().expect("checked");
-            t.metadata = sk.metadata;
             // Region blocks are recomputed from counts; the sequence index
-            // is the skeleton's, which `t` follows.
-            t.regions = sk.regions;
-            return write_track(out, &t, info);
+            // is the skeleton's, which the pieces follow.
+            let mut meta = Track::new(sk.schema);
+            meta.metadata = sk.metadata;
+            meta.regions = sk.regions;
+            return write_pieces(out, &meta, p, info);
         }
         self.spill()?;
         let sk = self.skeleton.take().expect("checked");
