@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use gtrack_core::{Genome, SeqElements, Track};
 use gtrack_formats::{Format, ReadOptions};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::column::sync_dir;
 use crate::error::{Error, Result};
@@ -374,23 +375,37 @@ impl Store {
                 return Ok(Imported::Unchanged(Box::new(m)));
             }
         }
+        // Without a checksum yet, it is computed while the input is
+        // parsed: by the reader from the bytes it reads when every input
+        // is read in chunks and uncompressed, else by re-reading the
+        // files on a second thread.
+        let mut inline = source.checksum.is_empty();
+        for (p, f) in inputs.iter().zip(&formats) {
+            inline = inline && import::splittable(*f, &opts.read) && !import::compressed(p)?;
+        }
         let work = self.tmp_dir("import")?;
         let result = std::thread::scope(|sc| {
-            // Otherwise the checksum is computed while the input is parsed.
-            let sum = source
-                .checksum
-                .is_empty()
+            let sum = (source.checksum.is_empty() && !inline)
                 .then(|| sc.spawn(|| import::checksum(inputs)));
-            let m = self.import_into(&work, inputs, &formats, &name, opts, total, progress);
-            let checksum = match sum {
-                Some(h) => {
+            let m = self.import_into(
+                &work, inputs, &formats, &name, opts, total, inline, progress,
+            );
+            let joined = match sum {
+                Some(h) => Some(
                     h.join()
                         .map_err(|_| Error::Usage("the checksum thread failed".into()))??
-                        .0
-                }
-                None => source.checksum.clone(),
+                        .0,
+                ),
+                None => None,
             };
-            let mut m = m?;
+            let (mut m, read_digest) = m?;
+            let checksum = match (joined, read_digest) {
+                (Some(c), _) => c,
+                (None, _) if !source.checksum.is_empty() => source.checksum.clone(),
+                (None, Some(d)) => d,
+                // The reader fell back to whole-file reading: re-read.
+                (None, None) => import::checksum(inputs)?.0,
+            };
             m.source = Source {
                 checksum,
                 ..source.clone()
@@ -439,9 +454,13 @@ impl Store {
         name: &str,
         opts: &ImportOptions,
         total: u64,
+        hash: bool,
         progress: &mut (dyn FnMut(u64, u64) + Send),
-    ) -> Result<Manifest> {
+    ) -> Result<(Manifest, Option<String>)> {
         let genome: Option<&Genome> = opts.read.genome.as_ref();
+        // The digest of the bytes read, while every input so far was read
+        // in chunks (from the start of its file).
+        let mut hasher = hash.then(Xxh3::new);
         let t_read = std::time::Instant::now();
         let mut acc = Accumulator::new(work, opts.memory);
         let mut done_before = 0u64;
@@ -471,6 +490,7 @@ impl Store {
                         opts.chunk_bytes,
                         &mut sink,
                         &mut prog,
+                        hasher.as_mut(),
                     )? {
                         Chunked::Done => chunked = true,
                         Chunked::Sequential => {
@@ -479,6 +499,7 @@ impl Store {
                             // together: start over without chunking.
                             import::read_whole(path, fmt, &opts.read)?;
                             sequential = true;
+                            hasher = None;
                             acc = Accumulator::new(work, opts.memory);
                             done_before = 0;
                             continue 'restart;
@@ -486,6 +507,7 @@ impl Store {
                     }
                 }
                 if !chunked {
+                    hasher = None;
                     let t = import::read_whole(path, fmt, &opts.read)?;
                     acc.add(t, path)?;
                 }
@@ -512,7 +534,7 @@ impl Store {
         std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
         let m = acc.finish(&out, info)?;
         timing("write", t_write);
-        Ok(m)
+        Ok((m, hasher.as_ref().map(import::digest)))
     }
 
     /// Write (and with `sync`, fsync) the manifest and the directories.
