@@ -189,6 +189,92 @@ impl Iterator for RowIter<'_> {
     }
 }
 
+/// Rows taken out of sorted order by scattering: `pos[base[p] + i]` is
+/// the sorted position of row `i` of piece `p`. Reading every piece in
+/// order and writing to random places is cheaper than gathering in
+/// sorted order (writes do not stall; reads miss the cache and TLB).
+struct Scatter {
+    pos: Vec<u32>,
+    base: Vec<usize>,
+}
+
+impl Scatter {
+    fn new(rows: &Rows, pieces: &[&SeqElements]) -> Option<Scatter> {
+        let n = rows.len();
+        if n >= u32::MAX as usize {
+            return None;
+        }
+        let mut base = Vec::with_capacity(pieces.len());
+        let mut acc = 0;
+        for s in pieces {
+            base.push(acc);
+            acc += s.len();
+        }
+        let mut pos = vec![0u32; n];
+        for (k, (_, _, p, i)) in rows.iter().enumerate() {
+            pos[base[p] + i] = k as u32;
+        }
+        Some(Scatter { pos, base })
+    }
+
+    fn of(&self, p: usize) -> &[u32] {
+        let end = self.base.get(p + 1).copied().unwrap_or(self.pos.len());
+        &self.pos[self.base[p]..end]
+    }
+
+    /// A fixed-width column in sorted order: the pieces' items `cols`
+    /// converted by `f`.
+    fn plain<S: Copy, T: Copy + Default>(&self, cols: &[&[S]], f: impl Fn(S) -> T) -> Vec<T> {
+        let mut out = vec![T::default(); self.pos.len()];
+        for (p, c) in cols.iter().enumerate() {
+            for (&k, &x) in self.of(p).iter().zip(c.iter()) {
+                out[k as usize] = f(x);
+            }
+        }
+        out
+    }
+
+    fn strings(
+        &self,
+        dir: &Path,
+        name: &str,
+        cols: &[&StringColumn],
+        sync: bool,
+        files: &mut BTreeMap<String, FileEntry>,
+    ) -> Result<()> {
+        let n = self.pos.len();
+        let mut off = vec![0u64; n + 1];
+        for (p, c) in cols.iter().enumerate() {
+            for (i, &k) in self.of(p).iter().enumerate() {
+                off[k as usize + 1] = c.get(i).map_or(1, |s| s.len() as u64);
+            }
+        }
+        for k in 0..n {
+            off[k + 1] += off[k];
+        }
+        let mut bytes = vec![0u8; off[n] as usize];
+        for (p, c) in cols.iter().enumerate() {
+            for (i, &k) in self.of(p).iter().enumerate() {
+                let o = off[k as usize] as usize;
+                match c.get(i) {
+                    Some(s) => bytes[o..o + s.len()].copy_from_slice(s.as_bytes()),
+                    None => bytes[o] = MISSING_STR,
+                }
+            }
+        }
+        files.insert(
+            format!("{name}.off.u64"),
+            write_slice(dir.join(format!("{name}.off.u64")), &off, sync)?,
+        );
+        drop(off);
+        files.insert(
+            format!("{name}.bytes"),
+            write_slice(dir.join(format!("{name}.bytes")), &bytes, sync)?,
+        );
+        Ok(())
+    }
+}
+
 fn write_strings(
     dir: &Path,
     name: &str,
@@ -486,15 +572,42 @@ fn write_seq(
             )))
         }
     };
+    let scatter = Scatter::new(&rows, pieces);
     if s0.values.is_some() {
         let cols: Vec<&ValueColumn> = pieces.iter().filter_map(|s| s.values.as_ref()).collect();
         all("value", cols.len())?;
-        write_values(dir, "value", &cols, rows.at(), value_maps, sync, &mut files)?;
+        let nums = flats(&cols, |d| match d {
+            ColumnData::Number(v) => Some(&v[..]),
+            _ => None,
+        })
+        .filter(|_| cols.iter().all(|c| c.offsets().is_none()));
+        match (&scatter, nums) {
+            (Some(sc), Some(v)) => {
+                let out = sc.plain(&v, |x| x);
+                files.insert(
+                    "value.f64".into(),
+                    write_slice(dir.join("value.f64"), &out, sync)?,
+                );
+            }
+            _ => write_values(dir, "value", &cols, rows.at(), value_maps, sync, &mut files)?,
+        }
     }
     if s0.strands.is_some() {
         let cols: Vec<&[gtrack_core::Strand]> =
             pieces.iter().filter_map(|s| s.strands.as_deref()).collect();
         all("strand", cols.len())?;
+    }
+    if let (Some(sc), true) = (&scatter, s0.strands.is_some()) {
+        let cols: Vec<&[gtrack_core::Strand]> =
+            pieces.iter().filter_map(|s| s.strands.as_deref()).collect();
+        let out: Vec<u8> = sc.plain(&cols, |x| x.symbol() as u8);
+        files.insert(
+            "strand.u8".into(),
+            write_slice(dir.join("strand.u8"), &out, sync)?,
+        );
+    } else if s0.strands.is_some() {
+        let cols: Vec<&[gtrack_core::Strand]> =
+            pieces.iter().filter_map(|s| s.strands.as_deref()).collect();
         let mut w = ColWriter::create(dir.join("strand.u8"))?;
         let mut b: Vec<u8> = Vec::with_capacity(1 << 16);
         for (p, i) in rows.at() {
@@ -510,12 +623,18 @@ fn write_seq(
     if s0.ids.is_some() {
         let cols: Vec<&StringColumn> = pieces.iter().filter_map(|s| s.ids.as_ref()).collect();
         all("id", cols.len())?;
-        write_strings(dir, "id", &cols, rows.at(), sync, &mut files)?;
+        match &scatter {
+            Some(sc) => sc.strings(dir, "id", &cols, sync, &mut files)?,
+            None => write_strings(dir, "id", &cols, rows.at(), sync, &mut files)?,
+        }
     }
     for n in 0..s0.extras.len() {
         let cols: Vec<&StringColumn> = pieces.iter().filter_map(|s| s.extras.get(n)).collect();
         all("extra", cols.len())?;
-        write_strings(dir, &format!("x{n}"), &cols, rows.at(), sync, &mut files)?;
+        match &scatter {
+            Some(sc) => sc.strings(dir, &format!("x{n}"), &cols, sync, &mut files)?,
+            None => write_strings(dir, &format!("x{n}"), &cols, rows.at(), sync, &mut files)?,
+        }
     }
     if s0.edges.is_some() {
         let es: Vec<&gtrack_core::EdgeColumn> =
