@@ -7,6 +7,7 @@ use std::path::Path;
 use gtrack_core::{Track, TrackType};
 use gtrack_formats::{Format, ReadOptions};
 use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{Error, Result};
 
@@ -72,7 +73,9 @@ pub(crate) enum Chunked {
 
 /// Read `path` in chunks parsed in parallel; hand each wave of parsed
 /// chunks (in input order) to `sink`. `progress(bytes_read)` is called
-/// after every wave.
+/// after every wave. With `hash`, every byte read is fed to it (the
+/// caller passes it only for uncompressed inputs, whose bytes read are
+/// the file's bytes).
 pub(crate) fn read_chunked(
     path: &str,
     fmt: Format,
@@ -80,6 +83,7 @@ pub(crate) fn read_chunked(
     chunk: usize,
     sink: &mut dyn FnMut(Track) -> Result<()>,
     progress: &mut dyn FnMut(u64),
+    mut hash: Option<&mut Xxh3>,
 ) -> Result<Chunked> {
     let mut input = gtrack_formats::io::open_input(path).map_err(|e| Error::io(path, e))?;
     let threads = rayon::current_num_threads().max(1);
@@ -106,6 +110,9 @@ pub(crate) fn read_chunked(
                 .take((want - have) as u64)
                 .read_to_end(&mut buf)
                 .map_err(|e| Error::io(path, e))?;
+            if let Some(h) = hash.as_deref_mut() {
+                h.update(&buf[have..]);
+            }
             if n < want - have {
                 eof = true;
             }
@@ -158,9 +165,30 @@ pub(crate) fn read_chunked(
     Ok(Chunked::Done)
 }
 
+/// Whether `path` starts with the gzip magic (read through a decoder, so
+/// the bytes parsed are not the file's bytes).
+pub(crate) fn compressed(path: &str) -> Result<bool> {
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut magic = [0u8; 2];
+    let mut n = 0;
+    while n < 2 {
+        match f.read(&mut magic[n..]).map_err(|e| Error::io(path, e))? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n == 2 && magic == [0x1f, 0x8b])
+}
+
+/// The digest of a hasher fed the raw bytes of the inputs, as
+/// [`checksum`] formats it.
+pub(crate) fn digest(h: &Xxh3) -> String {
+    format!("{:032x}", h.digest128())
+}
+
 /// XXH3-128 of the raw bytes of `paths`, in order, and their total size.
 pub(crate) fn checksum(paths: &[String]) -> Result<(String, u64)> {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut h = Xxh3::new();
     let mut total = 0u64;
     let mut buf = vec![0u8; 1 << 20];
     for p in paths {
@@ -174,7 +202,7 @@ pub(crate) fn checksum(paths: &[String]) -> Result<(String, u64)> {
             total += n as u64;
         }
     }
-    Ok((format!("{:032x}", h.digest128()), total))
+    Ok((digest(&h), total))
 }
 
 /// Read one input whole (any format), with the genome check.

@@ -13,14 +13,14 @@ use std::path::{Path, PathBuf};
 
 use gtrack_core::{Genome, SeqElements, Track};
 use gtrack_formats::{Format, ReadOptions};
-use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::column::sync_dir;
 use crate::error::{Error, Result};
 use crate::import::{self, Chunked};
 use crate::manifest::{Manifest, Source, MANIFEST};
 use crate::read::{StoredTrack, Verify};
-use crate::write::{write_from_runs, write_track, WriteInfo};
+use crate::write::{write_from_runs, write_pieces, WriteInfo};
 
 const MARKER: &str = "gtrack-store.json";
 const MARKER_TEXT: &str = "{\"format\": \"gtrack-store\", \"version\": 1}\n";
@@ -375,23 +375,37 @@ impl Store {
                 return Ok(Imported::Unchanged(Box::new(m)));
             }
         }
+        // Without a checksum yet, it is computed while the input is
+        // parsed: by the reader from the bytes it reads when every input
+        // is read in chunks and uncompressed, else by re-reading the
+        // files on a second thread.
+        let mut inline = source.checksum.is_empty();
+        for (p, f) in inputs.iter().zip(&formats) {
+            inline = inline && import::splittable(*f, &opts.read) && !import::compressed(p)?;
+        }
         let work = self.tmp_dir("import")?;
         let result = std::thread::scope(|sc| {
-            // Otherwise the checksum is computed while the input is parsed.
-            let sum = source
-                .checksum
-                .is_empty()
+            let sum = (source.checksum.is_empty() && !inline)
                 .then(|| sc.spawn(|| import::checksum(inputs)));
-            let m = self.import_into(&work, inputs, &formats, &name, opts, total, progress);
-            let checksum = match sum {
-                Some(h) => {
+            let m = self.import_into(
+                &work, inputs, &formats, &name, opts, total, inline, progress,
+            );
+            let joined = match sum {
+                Some(h) => Some(
                     h.join()
                         .map_err(|_| Error::Usage("the checksum thread failed".into()))??
-                        .0
-                }
-                None => source.checksum.clone(),
+                        .0,
+                ),
+                None => None,
             };
-            let mut m = m?;
+            let (mut m, read_digest) = m?;
+            let checksum = match (joined, read_digest) {
+                (Some(c), _) => c,
+                (None, _) if !source.checksum.is_empty() => source.checksum.clone(),
+                (None, Some(d)) => d,
+                // The reader fell back to whole-file reading: re-read.
+                (None, None) => import::checksum(inputs)?.0,
+            };
             m.source = Source {
                 checksum,
                 ..source.clone()
@@ -440,9 +454,13 @@ impl Store {
         name: &str,
         opts: &ImportOptions,
         total: u64,
+        hash: bool,
         progress: &mut (dyn FnMut(u64, u64) + Send),
-    ) -> Result<Manifest> {
+    ) -> Result<(Manifest, Option<String>)> {
         let genome: Option<&Genome> = opts.read.genome.as_ref();
+        // The digest of the bytes read, while every input so far was read
+        // in chunks (from the start of its file).
+        let mut hasher = hash.then(Xxh3::new);
         let t_read = std::time::Instant::now();
         let mut acc = Accumulator::new(work, opts.memory);
         let mut done_before = 0u64;
@@ -472,6 +490,7 @@ impl Store {
                         opts.chunk_bytes,
                         &mut sink,
                         &mut prog,
+                        hasher.as_mut(),
                     )? {
                         Chunked::Done => chunked = true,
                         Chunked::Sequential => {
@@ -480,6 +499,7 @@ impl Store {
                             // together: start over without chunking.
                             import::read_whole(path, fmt, &opts.read)?;
                             sequential = true;
+                            hasher = None;
                             acc = Accumulator::new(work, opts.memory);
                             done_before = 0;
                             continue 'restart;
@@ -487,6 +507,7 @@ impl Store {
                     }
                 }
                 if !chunked {
+                    hasher = None;
                     let t = import::read_whole(path, fmt, &opts.read)?;
                     acc.add(t, path)?;
                 }
@@ -513,7 +534,7 @@ impl Store {
         std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
         let m = acc.finish(&out, info)?;
         timing("write", t_write);
-        Ok(m)
+        Ok((m, hasher.as_ref().map(import::digest)))
     }
 
     /// Write (and with `sync`, fsync) the manifest and the directories.
@@ -545,25 +566,6 @@ struct Accumulator<'a> {
     pieces: Vec<Vec<SeqElements>>,
     pending_bytes: u64,
     runs: Vec<StoredTrack>,
-}
-
-/// Concatenate pieces of one sequence, freeing each once copied.
-fn concat(mut list: Vec<SeqElements>) -> Option<SeqElements> {
-    if list.len() <= 1 {
-        return list.pop();
-    }
-    let n: usize = list.iter().map(|s| s.len()).sum();
-    let mut it = list.into_iter();
-    let mut first = it.next()?;
-    first.starts.reserve(n - first.len());
-    first.ends.reserve(n - first.len());
-    if let Some(st) = &mut first.strands {
-        st.reserve(n - st.len());
-    }
-    for s in it {
-        first.append(&s);
-    }
-    Some(first)
 }
 
 impl<'a> Accumulator<'a> {
@@ -624,26 +626,31 @@ impl<'a> Accumulator<'a> {
         Ok(())
     }
 
-    /// The pending pieces as one track (sequences in skeleton order;
-    /// with `all`, also the empty ones), concatenated in parallel.
-    fn take_track(&mut self, all: bool) -> Track {
+    /// The pending pieces per sequence, in skeleton order; with `all`,
+    /// every skeleton sequence (an empty one where nothing was read),
+    /// otherwise only those with pieces.
+    fn take_pieces(&mut self, all: bool) -> Vec<Vec<SeqElements>> {
         let sk = self.skeleton.as_ref().expect("set by add");
         let mut pieces = std::mem::take(&mut self.pieces);
         pieces.resize_with(sk.seqs.len(), Vec::new);
         self.pending_bytes = 0;
-        let seqs: Vec<SeqElements> = pieces
-            .into_par_iter()
-            .zip(sk.seqs.par_iter())
+        pieces
+            .into_iter()
+            .zip(&sk.seqs)
             .filter_map(|(list, key)| {
-                concat(list).or_else(|| {
-                    all.then(|| SeqElements::new(&sk.schema, key.genome.clone(), key.seqid.clone()))
-                })
+                if !list.is_empty() {
+                    Some(list)
+                } else {
+                    all.then(|| {
+                        vec![SeqElements::new(
+                            &sk.schema,
+                            key.genome.clone(),
+                            key.seqid.clone(),
+                        )]
+                    })
+                }
             })
-            .collect();
-        let mut t = Track::new(sk.schema.clone());
-        t.seqs = seqs;
-        t.reindex();
-        t
+            .collect()
     }
 
     /// Write the pending elements as a sorted run.
@@ -651,7 +658,8 @@ impl<'a> Accumulator<'a> {
         if self.pieces.iter().all(Vec::is_empty) {
             return Ok(());
         }
-        let p = self.take_track(false);
+        let p = self.take_pieces(false);
+        let meta = Track::new(self.skeleton.as_ref().expect("set by add").schema.clone());
         let dir = self.work.join(format!("run{}", self.runs.len()));
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let info = WriteInfo {
@@ -666,8 +674,7 @@ impl<'a> Accumulator<'a> {
             genome: None,
             sync: false,
         };
-        let m = write_track(&dir, &p, info)?;
-        drop(p);
+        let m = write_pieces(&dir, &meta, p, info)?;
         std::fs::write(
             dir.join(MANIFEST),
             serde_json::to_string(&m).expect("manifest serialises"),
@@ -682,13 +689,14 @@ impl<'a> Accumulator<'a> {
             return Err(Error::Usage("the inputs hold no track".into()));
         }
         if self.runs.is_empty() {
-            let mut t = self.take_track(true);
+            let p = self.take_pieces(true);
             let sk = self.skeleton.take().expect("checked");
-            t.metadata = sk.metadata;
             // Region blocks are recomputed from counts; the sequence index
-            // is the skeleton's, which `t` follows.
-            t.regions = sk.regions;
-            return write_track(out, &t, info);
+            // is the skeleton's, which the pieces follow.
+            let mut meta = Track::new(sk.schema);
+            meta.metadata = sk.metadata;
+            meta.regions = sk.regions;
+            return write_pieces(out, &meta, p, info);
         }
         self.spill()?;
         let sk = self.skeleton.take().expect("checked");

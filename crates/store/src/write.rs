@@ -38,33 +38,248 @@ fn unify<'a>(cols: impl Iterator<Item = Option<&'a ValueColumn>>) -> Option<Dict
     })
 }
 
-/// The stable (start, end) order of a sequence's elements, or `None` when
-/// they are already in order.
-pub(crate) fn sort_order(s: &SeqElements) -> Option<Vec<usize>> {
-    let sorted = s
-        .starts
-        .windows(2)
-        .zip(s.ends.windows(2))
-        .all(|(a, b)| (a[0], b[0]) <= (a[1], b[1]));
-    if sorted {
-        return None;
-    }
-    let mut keys: Vec<(u64, u64, u32)> = (0..s.len())
-        .map(|i| (s.starts[i], s.ends[i], i as u32))
-        .collect();
-    if s.len() > 1 << 16 {
-        keys.par_sort_unstable();
+/// One row of a sequence spread over pieces: start, end, piece, index.
+type Row = (u64, u64, usize, usize);
+
+/// The rows of one sequence (spread over pieces, in input order piece by
+/// piece) in stable (start, end) order. Sort keys carry start and end, so
+/// the coordinate columns are written from the keys without gathering.
+enum Rows {
+    /// `start << (eb + tb) | end << tb | piece << ib | index`, used when
+    /// the fields fit in 128 bits (always, for real genomes).
+    Packed {
+        keys: Vec<u128>,
+        eb: u32,
+        tb: u32,
+        ib: u32,
+    },
+    /// `(start, end, piece << 32 | index)`.
+    Wide(Vec<(u64, u64, u64)>),
+}
+
+fn bits(x: u64) -> u32 {
+    64 - x.leading_zeros()
+}
+
+fn mask(b: u32) -> u128 {
+    if b == 0 {
+        0
     } else {
-        keys.sort_unstable();
+        u128::MAX >> (128 - b)
     }
-    Some(keys.into_iter().map(|k| k.2 as usize).collect())
+}
+
+impl Rows {
+    /// Sort the rows of `pieces` (in input order: piece by piece).
+    fn sorted(pieces: &[&SeqElements]) -> Rows {
+        let n: usize = pieces.iter().map(|s| s.len()).sum();
+        let max_start = pieces
+            .iter()
+            .flat_map(|s| s.starts.iter())
+            .copied()
+            .max()
+            .unwrap_or(0);
+        let max_end = pieces
+            .iter()
+            .flat_map(|s| s.ends.iter())
+            .copied()
+            .max()
+            .unwrap_or(0);
+        let max_len = pieces.iter().map(|s| s.len()).max().unwrap_or(0);
+        let (sb, eb) = (bits(max_start), bits(max_end));
+        let ib = bits(max_len.saturating_sub(1) as u64);
+        let pb = bits(pieces.len().saturating_sub(1) as u64);
+        let tb = pb + ib;
+        let big = n > 1 << 16;
+        if sb + eb + tb <= 128 && pieces.len() <= u32::MAX as usize {
+            let mut keys: Vec<u128> = Vec::with_capacity(n);
+            for (p, s) in pieces.iter().enumerate() {
+                let hi = (p as u128) << ib;
+                keys.extend(
+                    s.starts
+                        .iter()
+                        .zip(&s.ends)
+                        .enumerate()
+                        .map(|(i, (&st, &en))| {
+                            (st as u128).checked_shl(eb + tb).unwrap_or(0)
+                                | (en as u128).checked_shl(tb).unwrap_or(0)
+                                | hi
+                                | i as u128
+                        }),
+                );
+            }
+            // Tags increase in input order, so keys in order = sorted.
+            if !keys.windows(2).all(|w| w[0] < w[1]) {
+                if big {
+                    keys.par_sort_unstable();
+                } else {
+                    keys.sort_unstable();
+                }
+            }
+            Rows::Packed { keys, eb, tb, ib }
+        } else {
+            let mut keys: Vec<(u64, u64, u64)> = Vec::with_capacity(n);
+            for (p, s) in pieces.iter().enumerate() {
+                keys.extend(
+                    s.starts
+                        .iter()
+                        .zip(&s.ends)
+                        .enumerate()
+                        .map(|(i, (&st, &en))| (st, en, ((p as u64) << 32) | i as u64)),
+                );
+            }
+            if !keys.windows(2).all(|w| w[0] < w[1]) {
+                if big {
+                    keys.par_sort_unstable();
+                } else {
+                    keys.sort_unstable();
+                }
+            }
+            Rows::Wide(keys)
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Rows::Packed { keys, .. } => keys.len(),
+            Rows::Wide(k) => k.len(),
+        }
+    }
+
+    #[inline]
+    fn get(&self, k: usize) -> Option<Row> {
+        match self {
+            Rows::Packed { keys, eb, tb, ib } => keys.get(k).map(|&x| {
+                (
+                    x.checked_shr(eb + tb).unwrap_or(0) as u64,
+                    ((x >> tb) & mask(*eb)) as u64,
+                    ((x & mask(*tb)) >> ib) as usize,
+                    (x & mask(*ib)) as usize,
+                )
+            }),
+            Rows::Wide(v) => v
+                .get(k)
+                .map(|&(s, e, t)| (s, e, (t >> 32) as usize, (t & 0xFFFF_FFFF) as usize)),
+        }
+    }
+
+    fn iter(&self) -> RowIter<'_> {
+        RowIter { rows: self, k: 0 }
+    }
+
+    /// (piece, index) of every row, in order.
+    fn at(&self) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
+        self.iter().map(|r| (r.2, r.3))
+    }
+}
+
+#[derive(Clone)]
+struct RowIter<'a> {
+    rows: &'a Rows,
+    k: usize,
+}
+
+impl Iterator for RowIter<'_> {
+    type Item = Row;
+    #[inline]
+    fn next(&mut self) -> Option<Row> {
+        let r = self.rows.get(self.k)?;
+        self.k += 1;
+        Some(r)
+    }
+}
+
+/// Rows taken out of sorted order by scattering: `pos[base[p] + i]` is
+/// the sorted position of row `i` of piece `p`. Reading every piece in
+/// order and writing to random places is cheaper than gathering in
+/// sorted order (writes do not stall; reads miss the cache and TLB).
+struct Scatter {
+    pos: Vec<u32>,
+    base: Vec<usize>,
+}
+
+impl Scatter {
+    fn new(rows: &Rows, pieces: &[&SeqElements]) -> Option<Scatter> {
+        let n = rows.len();
+        if n >= u32::MAX as usize {
+            return None;
+        }
+        let mut base = Vec::with_capacity(pieces.len());
+        let mut acc = 0;
+        for s in pieces {
+            base.push(acc);
+            acc += s.len();
+        }
+        let mut pos = vec![0u32; n];
+        for (k, (_, _, p, i)) in rows.iter().enumerate() {
+            pos[base[p] + i] = k as u32;
+        }
+        Some(Scatter { pos, base })
+    }
+
+    fn of(&self, p: usize) -> &[u32] {
+        let end = self.base.get(p + 1).copied().unwrap_or(self.pos.len());
+        &self.pos[self.base[p]..end]
+    }
+
+    /// A fixed-width column in sorted order: the pieces' items `cols`
+    /// converted by `f`.
+    fn plain<S: Copy, T: Copy + Default>(&self, cols: &[&[S]], f: impl Fn(S) -> T) -> Vec<T> {
+        let mut out = vec![T::default(); self.pos.len()];
+        for (p, c) in cols.iter().enumerate() {
+            for (&k, &x) in self.of(p).iter().zip(c.iter()) {
+                out[k as usize] = f(x);
+            }
+        }
+        out
+    }
+
+    fn strings(
+        &self,
+        dir: &Path,
+        name: &str,
+        cols: &[&StringColumn],
+        sync: bool,
+        files: &mut BTreeMap<String, FileEntry>,
+    ) -> Result<()> {
+        let n = self.pos.len();
+        let mut off = vec![0u64; n + 1];
+        for (p, c) in cols.iter().enumerate() {
+            for (i, &k) in self.of(p).iter().enumerate() {
+                off[k as usize + 1] = c.get(i).map_or(1, |s| s.len() as u64);
+            }
+        }
+        for k in 0..n {
+            off[k + 1] += off[k];
+        }
+        let mut bytes = vec![0u8; off[n] as usize];
+        for (p, c) in cols.iter().enumerate() {
+            for (i, &k) in self.of(p).iter().enumerate() {
+                let o = off[k as usize] as usize;
+                match c.get(i) {
+                    Some(s) => bytes[o..o + s.len()].copy_from_slice(s.as_bytes()),
+                    None => bytes[o] = MISSING_STR,
+                }
+            }
+        }
+        files.insert(
+            format!("{name}.off.u64"),
+            write_slice(dir.join(format!("{name}.off.u64")), &off, sync)?,
+        );
+        drop(off);
+        files.insert(
+            format!("{name}.bytes"),
+            write_slice(dir.join(format!("{name}.bytes")), &bytes, sync)?,
+        );
+        Ok(())
+    }
 }
 
 fn write_strings(
     dir: &Path,
     name: &str,
-    col: &StringColumn,
-    rows: &mut dyn Iterator<Item = usize>,
+    cols: &[&StringColumn],
+    rows: impl Iterator<Item = (usize, usize)>,
     sync: bool,
     files: &mut BTreeMap<String, FileEntry>,
 ) -> Result<()> {
@@ -76,8 +291,8 @@ fn write_strings(
     let mut obuf: Vec<u64> = Vec::with_capacity(BLOCK);
     let mut bbuf: Vec<u8> = Vec::with_capacity(BLOCK * 16);
     obuf.push(pos);
-    for i in rows {
-        match col.get(i) {
+    for (p, i) in rows {
+        match cols[p].get(i) {
             Some(s) => {
                 bbuf.extend_from_slice(s.as_bytes());
                 pos += s.len() as u64;
@@ -102,70 +317,115 @@ fn write_strings(
     Ok(())
 }
 
-/// Write `col`'s rows `rows` as `<name>.<type>` (+ `<name>.off.u64` for
-/// non-scalars); category codes are mapped through `map`.
-fn write_values(
+/// The flat storage of every piece's column, when all are of the kind
+/// `pick` selects.
+fn flats<'a, T>(
+    cols: &[&'a ValueColumn],
+    pick: impl Fn(&'a ColumnData) -> Option<&'a [T]>,
+) -> Option<Vec<&'a [T]>> {
+    cols.iter().map(|c| pick(c.data())).collect()
+}
+
+fn mixed(name: &str) -> Error {
+    Error::Usage(format!(
+        "column `{name}`: the pieces of the input hold values of different types (an internal error; please report it)"
+    ))
+}
+
+/// Write the rows `rows` ((piece, index) pairs) of the pieces' columns
+/// `cols` as `<name>.<type>` (+ `<name>.off.u64` for non-scalars);
+/// category codes of piece `p` are mapped through `maps[p]`.
+fn write_values<I>(
     dir: &Path,
     name: &str,
-    col: &ValueColumn,
-    rows: &[usize],
-    map: &[u32],
+    cols: &[&ValueColumn],
+    rows: I,
+    maps: &[&[u32]],
     sync: bool,
     files: &mut BTreeMap<String, FileEntry>,
-) -> Result<()> {
-    let scalar = col.offsets().is_none();
+) -> Result<()>
+where
+    I: Iterator<Item = (usize, usize)> + Clone,
+{
+    let Some(first) = cols.first() else {
+        return Ok(());
+    };
+    let scalar = cols.iter().all(|c| c.offsets().is_none());
     if !scalar {
         let mut off = ColWriter::create(dir.join(format!("{name}.off.u64")))?;
         let mut pos = 0u64;
         off.put1(pos)?;
-        for &i in rows {
-            pos += col.range(i).len() as u64;
+        for (p, i) in rows.clone() {
+            pos += cols[p].range(i).len() as u64;
             off.put1(pos)?;
         }
         files.insert(format!("{name}.off.u64"), off.finish(sync)?);
     }
-    let flat = |i: usize| col.range(i);
-    let (ext, entry) = match col.data() {
-        ColumnData::Number(v) => {
+    let flat = |p: usize, i: usize| cols[p].range(i);
+    let (ext, entry) = match first.data() {
+        ColumnData::Number(_) => {
+            let v = flats(cols, |d| match d {
+                ColumnData::Number(v) => Some(&v[..]),
+                _ => None,
+            })
+            .ok_or_else(|| mixed(name))?;
             let mut w = ColWriter::create(dir.join(format!("{name}.f64")))?;
             if scalar {
                 let mut g = Vec::with_capacity(1 << 15);
-                for part in rows.chunks(1 << 15) {
-                    g.clear();
-                    g.extend(part.iter().map(|&i| v[i]));
-                    w.put(&g)?;
+                for (p, i) in rows {
+                    g.push(v[p][i]);
+                    if g.len() == 1 << 15 {
+                        w.put(&g)?;
+                        g.clear();
+                    }
                 }
+                w.put(&g)?;
             } else {
-                for &i in rows {
-                    w.put(&v[flat(i)])?;
+                for (p, i) in rows {
+                    w.put(&v[p][flat(p, i)])?;
                 }
             }
             ("f64", w.finish(sync)?)
         }
-        ColumnData::Binary(v) => {
+        ColumnData::Binary(_) => {
+            let v = flats(cols, |d| match d {
+                ColumnData::Binary(v) => Some(&v[..]),
+                _ => None,
+            })
+            .ok_or_else(|| mixed(name))?;
             let mut w = ColWriter::create(dir.join(format!("{name}.i8")))?;
-            for &i in rows {
-                w.put(&v[flat(i)])?;
+            for (p, i) in rows {
+                w.put(&v[p][flat(p, i)])?;
             }
             ("i8", w.finish(sync)?)
         }
-        ColumnData::Character(v) => {
+        ColumnData::Character(_) => {
+            let v = flats(cols, |d| match d {
+                ColumnData::Character(v) => Some(&v[..]),
+                _ => None,
+            })
+            .ok_or_else(|| mixed(name))?;
             let mut w = ColWriter::create(dir.join(format!("{name}.u8")))?;
-            for &i in rows {
-                for c in &v[flat(i)] {
+            for (p, i) in rows {
+                for c in &v[p][flat(p, i)] {
                     w.put1(c.unwrap_or(0))?;
                 }
             }
             ("u8", w.finish(sync)?)
         }
-        ColumnData::Category { codes, .. } => {
+        ColumnData::Category { .. } => {
+            let v = flats(cols, |d| match d {
+                ColumnData::Category { codes, .. } => Some(&codes[..]),
+                _ => None,
+            })
+            .ok_or_else(|| mixed(name))?;
             let mut w = ColWriter::create(dir.join(format!("{name}.u32")))?;
-            for &i in rows {
-                for &c in &codes[flat(i)] {
+            for (p, i) in rows {
+                for &c in &v[p][flat(p, i)] {
                     w.put1(if c == gtrack_core::value::MISSING_CODE {
                         c
                     } else {
-                        map[c as usize]
+                        maps[p][c as usize]
                     })?;
                 }
             }
@@ -184,47 +444,56 @@ fn write_dict(
     files: &mut BTreeMap<String, FileEntry>,
 ) -> Result<()> {
     let col: StringColumn = words.iter().map(|w| Some(w.as_str())).collect();
-    write_strings(dir, name, &col, &mut (0..words.len()), sync, files)
+    write_strings(
+        dir,
+        name,
+        &[&col],
+        (0..words.len()).map(|i| (0, i)),
+        sync,
+        files,
+    )
 }
 
-/// Write one sequence's columns into `dir` (created) in (start, end) order.
+/// Write one sequence's columns into `dir` (created) in (start, end)
+/// order. The sequence is given as `pieces` (non-empty, in input order,
+/// same schema); category codes of piece `p` map through `value_maps[p]`
+/// and `weight_maps[p]` (empty slices when not categorical).
 #[allow(clippy::too_many_arguments)]
 fn write_seq(
     dir: &Path,
-    s: &SeqElements,
+    pieces: &[&SeqElements],
     per_base: bool,
     points: bool,
-    value_map: &[u32],
-    weight_map: &[u32],
+    value_maps: &[&[u32]],
+    weight_maps: &[&[u32]],
     sync: bool,
     track: &str,
 ) -> Result<SeqEntry> {
+    let Some(s0) = pieces.first() else {
+        return Err(Error::Usage(format!(
+            "track `{track}`: a sequence without columns (an internal error; please report it)"
+        )));
+    };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     if !per_base {
-        if let Some(i) = (0..s.len()).find(|&i| s.ends[i] < s.starts[i]) {
-            return Err(Error::Usage(format!(
-                "track `{track}`: element {}:{}-{} wraps around the end of a circular sequence; the store does not hold circular elements yet (split it into two elements)",
-                s.seqid, s.starts[i], s.ends[i]
-            )));
+        for s in pieces {
+            if let Some(i) = (0..s.len()).find(|&i| s.ends[i] < s.starts[i]) {
+                return Err(Error::Usage(format!(
+                    "track `{track}`: element {}:{}-{} wraps around the end of a circular sequence; the store does not hold circular elements yet (split it into two elements)",
+                    s.seqid, s.starts[i], s.ends[i]
+                )));
+            }
         }
     }
-    let order = sort_order(s);
-    let ident: Vec<usize>;
-    let rows: &[usize] = match &order {
-        Some(o) => o,
-        None => {
-            ident = (0..s.len()).collect();
-            &ident
-        }
-    };
+    let count: usize = pieces.iter().map(|s| s.len()).sum();
+    let rows = Rows::sorted(pieces);
     let mut files = BTreeMap::new();
     let mut blocks = Vec::new();
     let mut ends_sorted = true;
     let mut merged = 0u64;
     let (mut first_start, mut max_end) = (None, 0u64);
     if per_base {
-        for (k, &i) in rows.iter().enumerate() {
-            let p = s.starts[i];
+        for (k, (p, _, _, _)) in rows.iter().enumerate() {
             first_start.get_or_insert(p);
             max_end = max_end.max(p + 1);
             match blocks.last_mut() {
@@ -232,7 +501,7 @@ fn write_seq(
                 _ => blocks.push((p, k as u64, 1)),
             }
         }
-        merged = s.len() as u64;
+        merged = count as u64;
     } else {
         // Written in blocks through small reused buffers (no per-column
         // arrays: fresh memory costs page faults). The running maximum of
@@ -246,8 +515,7 @@ fn write_seq(
         let (mut sb, mut eb) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
         let mut m = 0u64;
         let mut cur_end = 0u64;
-        for (k, &i) in rows.iter().enumerate() {
-            let (st, en) = (s.starts[i], s.ends[i]);
+        for (k, (st, en, _, _)) in rows.iter().enumerate() {
             // Effective end: points and zero-length elements occupy one
             // base for overlap purposes.
             let e = en.max(st + 1);
@@ -279,7 +547,7 @@ fn write_seq(
         if let Some(w) = &mut ew {
             w.put(&eb)?;
         }
-        first_start = rows.first().map(|&i| s.starts[i]);
+        first_start = rows.get(0).map(|r| r.0);
         max_end = m;
         files.insert("start.u64".into(), sw.finish(sync)?);
         if let Some(w) = ew {
@@ -294,61 +562,128 @@ fn write_seq(
             );
         }
     }
-    if let Some(v) = &s.values {
-        write_values(dir, "value", v, rows, value_map, sync, &mut files)?;
-    }
-    if let Some(st) = &s.strands {
-        let mut w = ColWriter::create(dir.join("strand.u8"))?;
-        for part in rows.chunks(1 << 16) {
-            let b: Vec<u8> = part.iter().map(|&i| st[i].symbol() as u8).collect();
-            w.put(&b)?;
+    let all = |what: &str, n: usize| {
+        if n == pieces.len() {
+            Ok(())
+        } else {
+            Err(Error::Usage(format!(
+                "track `{track}`: the pieces of sequence {} do not all have a {what} column (an internal error; please report it)",
+                s0.seqid
+            )))
         }
+    };
+    let scatter = Scatter::new(&rows, pieces);
+    if s0.values.is_some() {
+        let cols: Vec<&ValueColumn> = pieces.iter().filter_map(|s| s.values.as_ref()).collect();
+        all("value", cols.len())?;
+        let nums = flats(&cols, |d| match d {
+            ColumnData::Number(v) => Some(&v[..]),
+            _ => None,
+        })
+        .filter(|_| cols.iter().all(|c| c.offsets().is_none()));
+        match (&scatter, nums) {
+            (Some(sc), Some(v)) => {
+                let out = sc.plain(&v, |x| x);
+                files.insert(
+                    "value.f64".into(),
+                    write_slice(dir.join("value.f64"), &out, sync)?,
+                );
+            }
+            _ => write_values(dir, "value", &cols, rows.at(), value_maps, sync, &mut files)?,
+        }
+    }
+    if s0.strands.is_some() {
+        let cols: Vec<&[gtrack_core::Strand]> =
+            pieces.iter().filter_map(|s| s.strands.as_deref()).collect();
+        all("strand", cols.len())?;
+    }
+    if let (Some(sc), true) = (&scatter, s0.strands.is_some()) {
+        let cols: Vec<&[gtrack_core::Strand]> =
+            pieces.iter().filter_map(|s| s.strands.as_deref()).collect();
+        let out: Vec<u8> = sc.plain(&cols, |x| x.symbol() as u8);
+        files.insert(
+            "strand.u8".into(),
+            write_slice(dir.join("strand.u8"), &out, sync)?,
+        );
+    } else if s0.strands.is_some() {
+        let cols: Vec<&[gtrack_core::Strand]> =
+            pieces.iter().filter_map(|s| s.strands.as_deref()).collect();
+        let mut w = ColWriter::create(dir.join("strand.u8"))?;
+        let mut b: Vec<u8> = Vec::with_capacity(1 << 16);
+        for (p, i) in rows.at() {
+            b.push(cols[p][i].symbol() as u8);
+            if b.len() == 1 << 16 {
+                w.put(&b)?;
+                b.clear();
+            }
+        }
+        w.put(&b)?;
         files.insert("strand.u8".into(), w.finish(sync)?);
     }
-    if let Some(ids) = &s.ids {
-        write_strings(dir, "id", ids, &mut rows.iter().copied(), sync, &mut files)?;
+    if s0.ids.is_some() {
+        let cols: Vec<&StringColumn> = pieces.iter().filter_map(|s| s.ids.as_ref()).collect();
+        all("id", cols.len())?;
+        match &scatter {
+            Some(sc) => sc.strings(dir, "id", &cols, sync, &mut files)?,
+            None => write_strings(dir, "id", &cols, rows.at(), sync, &mut files)?,
+        }
     }
-    for (n, x) in s.extras.iter().enumerate() {
-        write_strings(
-            dir,
-            &format!("x{n}"),
-            x,
-            &mut rows.iter().copied(),
-            sync,
-            &mut files,
-        )?;
+    for n in 0..s0.extras.len() {
+        let cols: Vec<&StringColumn> = pieces.iter().filter_map(|s| s.extras.get(n)).collect();
+        all("extra", cols.len())?;
+        match &scatter {
+            Some(sc) => sc.strings(dir, &format!("x{n}"), &cols, sync, &mut files)?,
+            None => write_strings(dir, &format!("x{n}"), &cols, rows.at(), sync, &mut files)?,
+        }
     }
-    if let Some(e) = &s.edges {
+    if s0.edges.is_some() {
+        let es: Vec<&gtrack_core::EdgeColumn> =
+            pieces.iter().filter_map(|s| s.edges.as_ref()).collect();
+        all("edge", es.len())?;
         let mut off = Vec::with_capacity(rows.len() + 1);
         off.push(0u64);
-        let mut flat = Vec::with_capacity(e.edge_count());
-        for &i in rows {
-            flat.extend(e.range(i));
+        let mut flat: Vec<(usize, usize)> = Vec::new();
+        for (p, i) in rows.at() {
+            flat.extend(es[p].range(i).map(|k| (p, k)));
             off.push(flat.len() as u64);
         }
         files.insert(
             "edges.off.u64".into(),
             write_slice(dir.join("edges.off.u64"), &off, sync)?,
         );
-        let targets: StringColumn = (0..e.edge_count()).map(|k| Some(e.target(k))).collect();
+        let targets: Vec<StringColumn> = es
+            .iter()
+            .map(|e| (0..e.edge_count()).map(|k| Some(e.target(k))).collect())
+            .collect();
+        let trefs: Vec<&StringColumn> = targets.iter().collect();
         write_strings(
             dir,
             "edges.target",
-            &targets,
-            &mut flat.iter().copied(),
+            &trefs,
+            flat.iter().copied(),
             sync,
             &mut files,
         )?;
-        if let Some(w) = e.weights() {
-            write_values(dir, "weight", w, &flat, weight_map, sync, &mut files)?;
+        let ws: Vec<&ValueColumn> = es.iter().filter_map(|e| e.weights()).collect();
+        if !ws.is_empty() {
+            all("edge weight", ws.len())?;
+            write_values(
+                dir,
+                "weight",
+                &ws,
+                flat.iter().copied(),
+                weight_maps,
+                sync,
+                &mut files,
+            )?;
         }
     }
     Ok(SeqEntry {
-        genome: s.genome.clone(),
-        seqid: s.seqid.clone(),
+        genome: s0.genome.clone(),
+        seqid: s0.seqid.clone(),
         length: None,
         dir: String::new(),
-        count: s.len() as u64,
+        count: count as u64,
         merged_count: merged,
         blocks,
         ends_sorted,
@@ -369,36 +704,61 @@ fn seqdir(i: usize) -> String {
     format!("s{i:05}")
 }
 
-/// Write `track` (any element order) into the empty directory `dir`:
-/// columns of every sequence (in parallel), dictionaries, manifest.
-pub(crate) fn write_track(dir: &Path, track: &Track, info: WriteInfo<'_>) -> Result<Manifest> {
-    let tt = track.schema.track_type;
+/// The code maps of pieces `b..b + n` (empty without dictionaries).
+fn piece_maps(d: &Option<Dicts>, b: usize, n: usize) -> Vec<&[u32]> {
+    (b..b + n)
+        .map(|k| d.as_ref().map_or(&[][..], |d| &d.maps[k][..]))
+        .collect()
+}
+
+/// Write a track whose sequences are given as pieces (each non-empty, in
+/// input order) into the empty directory `dir`, without joining them:
+/// every sequence is sorted and gathered straight from its pieces (in
+/// parallel), and its pieces are freed once written. `meta` gives
+/// schema, bounding regions (indexed like `seqs`) and metadata; its own
+/// sequences are not used.
+pub(crate) fn write_pieces<S>(
+    dir: &Path,
+    meta: &Track,
+    seqs: Vec<Vec<S>>,
+    info: WriteInfo<'_>,
+) -> Result<Manifest>
+where
+    S: std::borrow::Borrow<SeqElements> + Send + Sync,
+{
+    let tt = meta.schema.track_type;
     let per_base = tt.is_per_base();
     let points = !tt.has_lengths() && !tt.is_dense();
-    let vdicts = unify(track.seqs.iter().map(|s| s.values.as_ref()));
-    let wdicts = unify(
-        track
-            .seqs
-            .iter()
-            .map(|s| s.edges.as_ref().and_then(|e| e.weights())),
-    );
-    let entries: Vec<SeqEntry> = track
-        .seqs
-        .par_iter()
+    let all = || seqs.iter().flat_map(|ps| ps.iter().map(|s| s.borrow()));
+    let vdicts = unify(all().map(|s| s.values.as_ref()));
+    let wdicts = unify(all().map(|s| s.edges.as_ref().and_then(|e| e.weights())));
+    // Index of each sequence's first piece in the flattened order.
+    let mut base = Vec::with_capacity(seqs.len());
+    let mut acc = 0usize;
+    for ps in &seqs {
+        base.push(acc);
+        acc += ps.len();
+    }
+    let entries: Vec<SeqEntry> = seqs
+        .into_par_iter()
+        .zip(base)
         .enumerate()
-        .map(|(i, s)| {
-            let vm = vdicts.as_ref().map_or(&[][..], |d| &d.maps[i][..]);
-            let wm = wdicts.as_ref().map_or(&[][..], |d| &d.maps[i][..]);
+        .map(|(i, (ps, b))| {
+            let refs: Vec<&SeqElements> = ps.iter().map(|s| s.borrow()).collect();
+            let n = refs.len();
+            let (vm, wm) = (piece_maps(&vdicts, b, n), piece_maps(&wdicts, b, n));
             let mut e = write_seq(
                 &dir.join(seqdir(i)),
-                s,
+                &refs,
                 per_base,
                 points,
-                vm,
-                wm,
+                &vm,
+                &wm,
                 info.sync,
                 info.name,
             )?;
+            drop(refs);
+            drop(ps);
             e.dir = seqdir(i);
             Ok(e)
         })
@@ -410,7 +770,7 @@ pub(crate) fn write_track(dir: &Path, track: &Track, info: WriteInfo<'_>) -> Res
     if let Some(d) = &wdicts {
         write_dict(dir, "weight.dict", &d.words, info.sync, &mut files)?;
     }
-    Ok(manifest(track, entries, files, info))
+    Ok(manifest(meta, entries, files, info))
 }
 
 /// Write the track whose elements are spread over sorted `runs` (each a
@@ -455,11 +815,11 @@ pub(crate) fn write_from_runs(
         let wm = map_of(merged.edges.as_ref().and_then(|e| e.weights()), &mut wdict);
         let mut e = write_seq(
             &dir.join(seqdir(i)),
-            &merged,
+            &[&merged],
             per_base,
             points,
-            &vm,
-            &wm,
+            &[&vm],
+            &[&wm],
             info.sync,
             info.name,
         )?;

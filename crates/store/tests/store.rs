@@ -510,3 +510,43 @@ fn reference_element_counts() {
         );
     }
 }
+
+/// The source checksum is the XXH3-128 of the raw input bytes whichever
+/// way it is computed (by the chunk reader from the bytes it reads, or by
+/// re-reading the files), so an unchanged re-import is recognised.
+#[test]
+fn the_source_checksum_is_that_of_the_raw_bytes_however_the_input_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a.bed"), tmp.path().join("b.bed"));
+    write_bed(&a, 3_000);
+    write_bed(&b, 2_000);
+    let mut all = std::fs::read(&a).unwrap();
+    all.extend(std::fs::read(&b).unwrap());
+    let want = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&all));
+    let inputs = [
+        a.to_string_lossy().into_owned(),
+        b.to_string_lossy().into_owned(),
+    ];
+    let store = Store::create(tmp.path().join("s")).unwrap();
+    for (name, chunk) in [("chunks", 1024), ("one-chunk", 1 << 20)] {
+        let o = ImportOptions {
+            chunk_bytes: chunk,
+            ..opts(name)
+        };
+        let m = store.import(&inputs, &o, &mut |_, _| {}).unwrap();
+        assert!(matches!(m, Imported::Written(_)));
+        assert_eq!(m.manifest().source.checksum, want, "{name}");
+        let again = store.import(&inputs, &o, &mut |_, _| {}).unwrap();
+        assert!(matches!(again, Imported::Unchanged(_)), "{name}");
+    }
+    // Expanding blocks reads whole files: the checksum is re-read.
+    let o = ImportOptions {
+        read: ReadOptions {
+            expand_blocks: true,
+            ..Default::default()
+        },
+        ..opts("expanded")
+    };
+    let m = store.import(&inputs, &o, &mut |_, _| {}).unwrap();
+    assert_eq!(m.manifest().source.checksum, want);
+}
