@@ -1018,13 +1018,11 @@ fn attributes_of(track: &Track, cols: &Cols, seq: usize, i: usize, dialect: Dial
         let gff3 = is_gff3_syntax(raw);
         if raw == "." {
         } else if gff3 == (dialect == Dialect::Gff3) {
-            // Verbatim, except a carriage return, which a reader takes as
-            // part of a CRLF line end (fuzz finding F19).
-            if raw.contains('\r') {
-                out.push_str(&raw.replace('\r', "%0D"));
-            } else {
-                out.push_str(raw);
-            }
+            // Verbatim, without trailing carriage returns: the last would
+            // be read as part of a CRLF line end (fuzz finding F19), and the
+            // reader trims them from the last pair anyway (escaping them
+            // instead made them content: F21).
+            out.push_str(raw.trim_end_matches('\r'));
         } else if gff3 {
             for (k, v) in gff3_pairs(raw) {
                 push_attr(&mut out, dialect, &unescape(k), &unescape(v));
