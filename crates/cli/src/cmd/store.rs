@@ -35,6 +35,20 @@ macro_rules! tryx {
     };
 }
 
+/// Open track `name` of the store in `dir`, verifying checksums unless `trust`.
+fn open_track(
+    dir: &str,
+    name: &str,
+    trust: bool,
+) -> Result<gtrack_store::StoredTrack, gtrack_store::Error> {
+    let verify = if trust {
+        Verify::Trust
+    } else {
+        Verify::Checksums
+    };
+    Store::open(dir)?.open_track(name, verify)
+}
+
 /// Parse a size: bytes, or with a suffix k/M/G/T (powers of 1024).
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
@@ -235,15 +249,7 @@ pub fn ls(a: LsArgs) -> Result<ExitCode> {
 
 /// `info --store DIR NAME`.
 pub fn info(store: &str, name: &str, json: bool, trust: bool) -> Result<ExitCode> {
-    let store = tryx!(Store::open(store));
-    let t = tryx!(store.open_track(
-        name,
-        if trust {
-            Verify::Trust
-        } else {
-            Verify::Checksums
-        }
-    ));
+    let t = tryx!(open_track(store, name, trust));
     tryx!(t.verify_all());
     let m = t.manifest();
     if json {
@@ -407,15 +413,7 @@ fn default_format(m: &gtrack_store::Manifest) -> Format {
 
 /// Run `view`.
 pub fn view(a: ViewArgs) -> Result<ExitCode> {
-    let store = tryx!(Store::open(&a.store));
-    let t = tryx!(store.open_track(
-        &a.name,
-        if a.trust {
-            Verify::Trust
-        } else {
-            Verify::Checksums
-        }
-    ));
+    let t = tryx!(open_track(&a.store, &a.name, a.trust));
     let regs = match regions(&a.regions, &t) {
         Ok(r) => r,
         Err(m) => {
@@ -462,15 +460,7 @@ pub struct SummarizeArgs {
 /// Run `summarize`: one line per region, BED (chrom, start, end, name
 /// when given) plus the value (`.` when undefined).
 pub fn summarize_cmd(a: SummarizeArgs) -> Result<ExitCode> {
-    let store = tryx!(Store::open(&a.store));
-    let t = tryx!(store.open_track(
-        &a.name,
-        if a.trust {
-            Verify::Trust
-        } else {
-            Verify::Checksums
-        }
-    ));
+    let t = tryx!(open_track(&a.store, &a.name, a.trust));
     if a.stat.needs_values() {
         let numeric = t.schema().value.is_some_and(|v| {
             v.dim == gtrack_core::Dimension::Scalar
@@ -563,15 +553,7 @@ fn parse_export_to(s: &str) -> Result<ExportTo, String> {
 
 /// Run `export`.
 pub fn export(a: ExportArgs) -> Result<ExitCode> {
-    let store = tryx!(Store::open(&a.store));
-    let t = tryx!(store.open_track(
-        &a.name,
-        if a.trust {
-            Verify::Trust
-        } else {
-            Verify::Checksums
-        }
-    ));
+    let t = tryx!(open_track(&a.store, &a.name, a.trust));
     let table = match a.to {
         Some(ExportTo::Table(f)) => Some(f),
         Some(ExportTo::Track(_)) => None,
