@@ -1115,6 +1115,28 @@ pub fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error> {
     if track.seqs.iter().any(|s| s.genome.is_some()) {
         out.push("genome names of sequences".to_string());
     }
+    // GFF3 requires a phase on CDS lines; GFF2 does not (fuzz finding F22).
+    if dialect == Dialect::Gff3 {
+        let type_from_value = value_is_type(track, &cols);
+        let no_phase = track.seqs.iter().any(|s| {
+            (0..s.len()).any(|i| {
+                let ty = match cols.ty {
+                    Some(c) => extra(&s.extras[c], i).to_string(),
+                    None if type_from_value => match s.values.as_ref().map(|v| v.get(i)) {
+                        Some(ValueBuf::Category(v)) => {
+                            v.first().cloned().flatten().unwrap_or_default()
+                        }
+                        _ => String::new(),
+                    },
+                    None => String::new(),
+                };
+                ty == "CDS" && cols.phase.is_none_or(|c| extra(&s.extras[c], i) == ".")
+            })
+        });
+        if no_phase {
+            out.push("CDS features without a phase (GFF3 requires one)".to_string());
+        }
+    }
     if let Some(v) = track.schema.value {
         if !value_is_score(track) && !value_is_type(track, &cols) {
             out.push(format!(
