@@ -28,7 +28,7 @@ pub struct FileEntry {
 }
 
 /// Where the track came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     /// The input file names, as given.
     pub files: Vec<String>,

@@ -1,6 +1,7 @@
 //! Reading a stored track: memory-mapped columns per sequence, region
 //! views through the index, and conversion back to the in-memory model.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -66,6 +67,10 @@ pub struct StoredTrack {
     value_dict: Vec<String>,
     weight_dict: Vec<String>,
     seqs: Vec<OnceLock<SeqData>>,
+    /// Sequence name → index into the manifest's sequences (first match).
+    seq_by_name: HashMap<String, usize>,
+    /// Sequence name → length, from the genome and the sequences.
+    lengths: HashMap<String, u64>,
 }
 
 impl StoredTrack {
@@ -81,7 +86,19 @@ impl StoredTrack {
             verify,
             value_dict: Vec::new(),
             weight_dict: Vec::new(),
+            seq_by_name: HashMap::new(),
+            lengths: HashMap::new(),
         };
+        // Lookups by name run once per query region: index them once.
+        for (i, e) in t.manifest.seqs.iter().enumerate().rev() {
+            t.seq_by_name.insert(e.seqid.clone(), i);
+            if let Some(l) = e.length {
+                t.lengths.insert(e.seqid.clone(), l);
+            }
+        }
+        for (n, l) in &t.manifest.genome_sizes {
+            t.lengths.insert(n.clone(), *l);
+        }
         t.value_dict = t.load_dict("value.dict")?;
         t.weight_dict = t.load_dict("weight.dict")?;
         Ok(t)
@@ -380,19 +397,11 @@ impl StoredTrack {
     }
     /// Length of `seqid` in the track's genome, when known.
     pub fn seq_length(&self, seqid: &str) -> Option<u64> {
-        self.manifest
-            .genome_sizes
-            .iter()
-            .find(|(n, _)| n == seqid)
-            .map(|(_, l)| *l)
-            .or_else(|| {
-                self.seq_index(seqid)
-                    .and_then(|i| self.manifest.seqs[i].length)
-            })
+        self.lengths.get(seqid).copied()
     }
     /// Index of sequence `seqid` (first match, any genome).
     pub fn seq_index(&self, seqid: &str) -> Option<usize> {
-        self.manifest.seqs.iter().position(|s| s.seqid == seqid)
+        self.seq_by_name.get(seqid).copied()
     }
 
     /// Check that `seqid` can be asked for: it is in the track, or in the
@@ -403,7 +412,7 @@ impl StoredTrack {
         }
         if let Some(g) = &self.manifest.genome {
             let sizes = &self.manifest.genome_sizes;
-            if !sizes.is_empty() && !sizes.iter().any(|(n, _)| n == seqid) {
+            if !sizes.is_empty() && !self.lengths.contains_key(seqid) {
                 let known: Vec<&str> = sizes.iter().take(6).map(|(n, _)| n.as_str()).collect();
                 return Err(Error::UnknownSeq {
                     seq: seqid.into(),
@@ -675,15 +684,20 @@ impl StoredTrack {
             }
             out
         });
+        let width = match v.spec.ty {
+            ValueType::Number => 8,
+            ValueType::Category => 4,
+            ValueType::Binary | ValueType::Character => 1,
+        };
+        if !fits(v.data.bytes().len() / width) {
+            return Err(self.corrupt(
+                v.data.path(),
+                "value offsets point outside the values".into(),
+            ));
+        }
         let data = match v.spec.ty {
             ValueType::Number => {
                 let x = v.data.slice::<f64>(tn)?;
-                if !fits(x.len()) {
-                    return Err(self.corrupt(
-                        v.data.path(),
-                        "value offsets point outside the values".into(),
-                    ));
-                }
                 ColumnData::Number(
                     rows.iter()
                         .flat_map(|&i| x[range(i)].iter().copied())
@@ -692,12 +706,6 @@ impl StoredTrack {
             }
             ValueType::Binary => {
                 let x = v.data.slice::<i8>(tn)?;
-                if !fits(x.len()) {
-                    return Err(self.corrupt(
-                        v.data.path(),
-                        "value offsets point outside the values".into(),
-                    ));
-                }
                 ColumnData::Binary(
                     rows.iter()
                         .flat_map(|&i| x[range(i)].iter().copied())
@@ -706,12 +714,6 @@ impl StoredTrack {
             }
             ValueType::Character => {
                 let x = v.data.bytes();
-                if !fits(x.len()) {
-                    return Err(self.corrupt(
-                        v.data.path(),
-                        "value offsets point outside the values".into(),
-                    ));
-                }
                 ColumnData::Character(
                     rows.iter()
                         .flat_map(|&i| x[range(i)].iter().map(|&c| (c != 0).then_some(c)))
@@ -720,12 +722,6 @@ impl StoredTrack {
             }
             ValueType::Category => {
                 let x = v.data.slice::<u32>(tn)?;
-                if !fits(x.len()) {
-                    return Err(self.corrupt(
-                        v.data.path(),
-                        "value offsets point outside the values".into(),
-                    ));
-                }
                 let mut d = Dictionary::default();
                 for w in dict {
                     d.intern(w);

@@ -519,13 +519,7 @@ impl Store {
         timing("read", t_read);
         let info = WriteInfo {
             name,
-            source: Source {
-                files: Vec::new(),
-                bytes: 0,
-                checksum: String::new(),
-                format: String::new(),
-                options: Vec::new(),
-            },
+            source: Source::default(),
             genome,
             sync: opts.sync,
         };
@@ -664,13 +658,7 @@ impl<'a> Accumulator<'a> {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let info = WriteInfo {
             name: "run",
-            source: Source {
-                files: Vec::new(),
-                bytes: 0,
-                checksum: String::new(),
-                format: String::new(),
-                options: Vec::new(),
-            },
+            source: Source::default(),
             genome: None,
             sync: false,
         };
