@@ -1,16 +1,12 @@
 //! `gtrack export` to Arrow IPC and Parquet (`--to arrow|parquet`, or by
 //! the output's extension).
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn gtrack(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtrack"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+use common::gtrack;
+
+use std::path::Path;
+use std::process::Output;
 
 fn ok(o: &Output) {
     assert!(

@@ -1,16 +1,12 @@
 //! End-to-end tests of the `gtrack` binary: exit codes, the
 //! `FILE:LINE: RULE: message` contract, and atomic outputs.
 
+mod common;
+
+use common::{gtrack, text};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn gtrack(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtrack"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gtrack")
-}
 
 fn gtrack_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
     use std::io::Write;
@@ -28,10 +24,6 @@ fn gtrack_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn write(dir: &Path, name: &str, body: &str) {

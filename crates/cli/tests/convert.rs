@@ -2,20 +2,9 @@
 //! on non-GTrack formats: lossless-or-refused, atomic outputs, exit codes,
 //! the `FILE:LINE: RULE: message` contract.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn gtrack(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtrack"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gtrack")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{gtrack, text};
 
 const BEDGRAPH: &str =
     "track type=bedGraph name=demo\nchr1\t0\t100\t1.5\nchr1\t120\t250\t-2\nchr2\t10\t20\t0.25\n";

@@ -1,9 +1,12 @@
 //! End-to-end tests of `gtrack fetch` against a server on 127.0.0.1.
 
+mod common;
+
+use common::{gtrack, text};
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output};
 
 const DATA: &[u8] = b"chr1\t10\t20\nchr1\t30\t40\n";
 
@@ -29,18 +32,6 @@ fn serve() -> String {
         }
     });
     format!("http://{addr}")
-}
-
-fn gtrack(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtrack"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gtrack")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]

@@ -1,19 +1,8 @@
 //! End-to-end tests of `gtrack gsuite validate|info|convert`.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn gtrack(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtrack"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gtrack")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{gtrack, text};
 
 const GOOD: &str = "##genome: hg38\n###uri\ttitle\ttrack_type\n\
 https://data.example.org/a.bed\tA\tvalued segments\n\

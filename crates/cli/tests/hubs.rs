@@ -2,22 +2,13 @@
 //! `FILE:LINE: RULE: message` lines, outputs, and the registry search
 //! against a local server on 127.0.0.1.
 
+mod common;
+
+use common::{gtrack, text};
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn gtrack(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtrack"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gtrack")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn write_hub(dir: &Path) {
     std::fs::create_dir_all(dir.join("hg38")).unwrap();

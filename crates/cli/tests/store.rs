@@ -2,20 +2,11 @@
 //! `view`, `summarize`, `export`; exit codes and messages; an import
 //! killed half-way leaves a complete track or none.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn gtrack(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtrack"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gtrack")
-}
+use common::{gtrack, text};
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use std::process::{Command, Stdio};
 
 const BED: &str = "track name=peaks\nchr1\t100\t200\tp1\t10\t+\nchr1\t150\t160\tp2\t20\t-\nchr1\t1000\t1001\tp3\t30\t.\nchr2\t5\t50\tp4\t40\t+\n";
 const BEDGRAPH: &str = "chr1\t0\t100\t1\nchr1\t100\t200\t3\nchr1\t200\t300\t-1\n";
