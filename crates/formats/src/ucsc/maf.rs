@@ -140,7 +140,9 @@ pub(crate) fn read<R: BufRead>(mut src: Source<R>, _opts: &ReadOptions) -> Resul
                     }
                 }
                 block = Some(Block {
-                    head: t.to_string(),
+                    // Leading blanks are not part of the line (fuzz finding
+                    // F23: `\ta` was kept verbatim but written back as `a`).
+                    head: t.trim_start().to_string(),
                     score,
                     rows: Vec::new(),
                     text_len: None,
