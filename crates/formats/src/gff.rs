@@ -983,9 +983,11 @@ fn push_attr(out: &mut String, dialect: Dialect, key: &str, value: &str) {
             if !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
+            // `=` too: a tag holding one would make the written text read
+            // back as GFF3 `tag=value` syntax (fuzz finding F24).
             for c in key.chars() {
                 match c {
-                    ' ' | ';' | '"' | '\t' | '\n' | '\r' => {
+                    ' ' | ';' | '"' | '=' | '\t' | '\n' | '\r' => {
                         let _ = write!(out, "%{:02X}", c as u32);
                     }
                     c => out.push(c),
