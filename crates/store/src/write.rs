@@ -7,7 +7,7 @@ use std::path::Path;
 use gtrack_core::{ColumnData, Dictionary, SeqElements, StringColumn, Track, ValueColumn};
 use rayon::prelude::*;
 
-use crate::column::{write_slice, ColWriter, MISSING_STR};
+use crate::column::{write_slice, ColWriter, Io, MISSING_STR};
 use crate::error::{Error, Result};
 use crate::manifest::{value_entry, FileEntry, Manifest, RegionEntry, SeqEntry, Source};
 
@@ -239,7 +239,7 @@ impl Scatter {
         dir: &Path,
         name: &str,
         cols: &[&StringColumn],
-        sync: bool,
+        io: Io,
         files: &mut BTreeMap<String, FileEntry>,
     ) -> Result<()> {
         let n = self.pos.len();
@@ -264,12 +264,12 @@ impl Scatter {
         }
         files.insert(
             format!("{name}.off.u64"),
-            write_slice(dir.join(format!("{name}.off.u64")), &off, sync)?,
+            write_slice(dir.join(format!("{name}.off.u64")), &off, io)?,
         );
         drop(off);
         files.insert(
             format!("{name}.bytes"),
-            write_slice(dir.join(format!("{name}.bytes")), &bytes, sync)?,
+            write_slice(dir.join(format!("{name}.bytes")), &bytes, io)?,
         );
         Ok(())
     }
@@ -280,13 +280,13 @@ fn write_strings(
     name: &str,
     cols: &[&StringColumn],
     rows: impl Iterator<Item = (usize, usize)>,
-    sync: bool,
+    io: Io,
     files: &mut BTreeMap<String, FileEntry>,
 ) -> Result<()> {
     // Gathered in blocks: one write and one hash update per block.
     const BLOCK: usize = 1 << 16;
-    let mut off = ColWriter::create(dir.join(format!("{name}.off.u64")))?;
-    let mut bytes = ColWriter::create(dir.join(format!("{name}.bytes")))?;
+    let mut off = ColWriter::create(dir.join(format!("{name}.off.u64")), io)?;
+    let mut bytes = ColWriter::create(dir.join(format!("{name}.bytes")), io)?;
     let mut pos = 0u64;
     let mut obuf: Vec<u64> = Vec::with_capacity(BLOCK);
     let mut bbuf: Vec<u8> = Vec::with_capacity(BLOCK * 16);
@@ -312,8 +312,8 @@ fn write_strings(
     }
     off.put(&obuf)?;
     bytes.put(&bbuf)?;
-    files.insert(format!("{name}.off.u64"), off.finish(sync)?);
-    files.insert(format!("{name}.bytes"), bytes.finish(sync)?);
+    files.insert(format!("{name}.off.u64"), off.finish()?);
+    files.insert(format!("{name}.bytes"), bytes.finish()?);
     Ok(())
 }
 
@@ -341,7 +341,7 @@ fn write_values<I>(
     cols: &[&ValueColumn],
     rows: I,
     maps: &[&[u32]],
-    sync: bool,
+    io: Io,
     files: &mut BTreeMap<String, FileEntry>,
 ) -> Result<()>
 where
@@ -352,14 +352,14 @@ where
     };
     let scalar = cols.iter().all(|c| c.offsets().is_none());
     if !scalar {
-        let mut off = ColWriter::create(dir.join(format!("{name}.off.u64")))?;
+        let mut off = ColWriter::create(dir.join(format!("{name}.off.u64")), io)?;
         let mut pos = 0u64;
         off.put1(pos)?;
         for (p, i) in rows.clone() {
             pos += cols[p].range(i).len() as u64;
             off.put1(pos)?;
         }
-        files.insert(format!("{name}.off.u64"), off.finish(sync)?);
+        files.insert(format!("{name}.off.u64"), off.finish()?);
     }
     let flat = |p: usize, i: usize| cols[p].range(i);
     let (ext, entry) = match first.data() {
@@ -369,7 +369,7 @@ where
                 _ => None,
             })
             .ok_or_else(|| mixed(name))?;
-            let mut w = ColWriter::create(dir.join(format!("{name}.f64")))?;
+            let mut w = ColWriter::create(dir.join(format!("{name}.f64")), io)?;
             if scalar {
                 let mut g = Vec::with_capacity(1 << 15);
                 for (p, i) in rows {
@@ -385,7 +385,7 @@ where
                     w.put(&v[p][flat(p, i)])?;
                 }
             }
-            ("f64", w.finish(sync)?)
+            ("f64", w.finish()?)
         }
         ColumnData::Binary(_) => {
             let v = flats(cols, |d| match d {
@@ -393,11 +393,11 @@ where
                 _ => None,
             })
             .ok_or_else(|| mixed(name))?;
-            let mut w = ColWriter::create(dir.join(format!("{name}.i8")))?;
+            let mut w = ColWriter::create(dir.join(format!("{name}.i8")), io)?;
             for (p, i) in rows {
                 w.put(&v[p][flat(p, i)])?;
             }
-            ("i8", w.finish(sync)?)
+            ("i8", w.finish()?)
         }
         ColumnData::Character(_) => {
             let v = flats(cols, |d| match d {
@@ -405,13 +405,13 @@ where
                 _ => None,
             })
             .ok_or_else(|| mixed(name))?;
-            let mut w = ColWriter::create(dir.join(format!("{name}.u8")))?;
+            let mut w = ColWriter::create(dir.join(format!("{name}.u8")), io)?;
             for (p, i) in rows {
                 for c in &v[p][flat(p, i)] {
                     w.put1(c.unwrap_or(0))?;
                 }
             }
-            ("u8", w.finish(sync)?)
+            ("u8", w.finish()?)
         }
         ColumnData::Category { .. } => {
             let v = flats(cols, |d| match d {
@@ -419,7 +419,7 @@ where
                 _ => None,
             })
             .ok_or_else(|| mixed(name))?;
-            let mut w = ColWriter::create(dir.join(format!("{name}.u32")))?;
+            let mut w = ColWriter::create(dir.join(format!("{name}.u32")), io)?;
             for (p, i) in rows {
                 for &c in &v[p][flat(p, i)] {
                     w.put1(if c == gtrack_core::value::MISSING_CODE {
@@ -429,7 +429,7 @@ where
                     })?;
                 }
             }
-            ("u32", w.finish(sync)?)
+            ("u32", w.finish()?)
         }
     };
     files.insert(format!("{name}.{ext}"), entry);
@@ -440,7 +440,7 @@ fn write_dict(
     dir: &Path,
     name: &str,
     words: &[String],
-    sync: bool,
+    io: Io,
     files: &mut BTreeMap<String, FileEntry>,
 ) -> Result<()> {
     let col: StringColumn = words.iter().map(|w| Some(w.as_str())).collect();
@@ -449,7 +449,7 @@ fn write_dict(
         name,
         &[&col],
         (0..words.len()).map(|i| (0, i)),
-        sync,
+        io,
         files,
     )
 }
@@ -466,7 +466,7 @@ fn write_seq(
     points: bool,
     value_maps: &[&[u32]],
     weight_maps: &[&[u32]],
-    sync: bool,
+    io: Io,
     track: &str,
 ) -> Result<SeqEntry> {
     let Some(s0) = pieces.first() else {
@@ -507,9 +507,9 @@ fn write_seq(
         // arrays: fresh memory costs page faults). The running maximum of
         // ends is kept whole, and written only when elements nest.
         const BLOCK: usize = 1 << 15;
-        let mut sw = ColWriter::create(dir.join("start.u64"))?;
+        let mut sw = ColWriter::create(dir.join("start.u64"), io)?;
         let mut ew = (!points)
-            .then(|| ColWriter::create(dir.join("end.u64")))
+            .then(|| ColWriter::create(dir.join("end.u64"), io))
             .transpose()?;
         let mut maxend: Vec<u64> = Vec::with_capacity(rows.len());
         let (mut sb, mut eb) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
@@ -549,16 +549,16 @@ fn write_seq(
         }
         first_start = rows.get(0).map(|r| r.0);
         max_end = m;
-        files.insert("start.u64".into(), sw.finish(sync)?);
+        files.insert("start.u64".into(), sw.finish()?);
         if let Some(w) = ew {
-            files.insert("end.u64".into(), w.finish(sync)?);
+            files.insert("end.u64".into(), w.finish()?);
         }
         if points {
             ends_sorted = true;
         } else if !ends_sorted {
             files.insert(
                 "maxend.u64".into(),
-                write_slice(dir.join("maxend.u64"), &maxend, sync)?,
+                write_slice(dir.join("maxend.u64"), &maxend, io)?,
             );
         }
     }
@@ -586,10 +586,10 @@ fn write_seq(
                 let out = sc.plain(&v, |x| x);
                 files.insert(
                     "value.f64".into(),
-                    write_slice(dir.join("value.f64"), &out, sync)?,
+                    write_slice(dir.join("value.f64"), &out, io)?,
                 );
             }
-            _ => write_values(dir, "value", &cols, rows.at(), value_maps, sync, &mut files)?,
+            _ => write_values(dir, "value", &cols, rows.at(), value_maps, io, &mut files)?,
         }
     }
     if s0.strands.is_some() {
@@ -603,12 +603,12 @@ fn write_seq(
         let out: Vec<u8> = sc.plain(&cols, |x| x.symbol() as u8);
         files.insert(
             "strand.u8".into(),
-            write_slice(dir.join("strand.u8"), &out, sync)?,
+            write_slice(dir.join("strand.u8"), &out, io)?,
         );
     } else if s0.strands.is_some() {
         let cols: Vec<&[gtrack_core::Strand]> =
             pieces.iter().filter_map(|s| s.strands.as_deref()).collect();
-        let mut w = ColWriter::create(dir.join("strand.u8"))?;
+        let mut w = ColWriter::create(dir.join("strand.u8"), io)?;
         let mut b: Vec<u8> = Vec::with_capacity(1 << 16);
         for (p, i) in rows.at() {
             b.push(cols[p][i].symbol() as u8);
@@ -618,22 +618,22 @@ fn write_seq(
             }
         }
         w.put(&b)?;
-        files.insert("strand.u8".into(), w.finish(sync)?);
+        files.insert("strand.u8".into(), w.finish()?);
     }
     if s0.ids.is_some() {
         let cols: Vec<&StringColumn> = pieces.iter().filter_map(|s| s.ids.as_ref()).collect();
         all("id", cols.len())?;
         match &scatter {
-            Some(sc) => sc.strings(dir, "id", &cols, sync, &mut files)?,
-            None => write_strings(dir, "id", &cols, rows.at(), sync, &mut files)?,
+            Some(sc) => sc.strings(dir, "id", &cols, io, &mut files)?,
+            None => write_strings(dir, "id", &cols, rows.at(), io, &mut files)?,
         }
     }
     for n in 0..s0.extras.len() {
         let cols: Vec<&StringColumn> = pieces.iter().filter_map(|s| s.extras.get(n)).collect();
         all("extra", cols.len())?;
         match &scatter {
-            Some(sc) => sc.strings(dir, &format!("x{n}"), &cols, sync, &mut files)?,
-            None => write_strings(dir, &format!("x{n}"), &cols, rows.at(), sync, &mut files)?,
+            Some(sc) => sc.strings(dir, &format!("x{n}"), &cols, io, &mut files)?,
+            None => write_strings(dir, &format!("x{n}"), &cols, rows.at(), io, &mut files)?,
         }
     }
     if s0.edges.is_some() {
@@ -649,7 +649,7 @@ fn write_seq(
         }
         files.insert(
             "edges.off.u64".into(),
-            write_slice(dir.join("edges.off.u64"), &off, sync)?,
+            write_slice(dir.join("edges.off.u64"), &off, io)?,
         );
         let targets: Vec<StringColumn> = es
             .iter()
@@ -661,7 +661,7 @@ fn write_seq(
             "edges.target",
             &trefs,
             flat.iter().copied(),
-            sync,
+            io,
             &mut files,
         )?;
         let ws: Vec<&ValueColumn> = es.iter().filter_map(|e| e.weights()).collect();
@@ -673,7 +673,7 @@ fn write_seq(
                 &ws,
                 flat.iter().copied(),
                 weight_maps,
-                sync,
+                io,
                 &mut files,
             )?;
         }
@@ -697,7 +697,7 @@ pub(crate) struct WriteInfo<'a> {
     pub name: &'a str,
     pub source: Source,
     pub genome: Option<&'a gtrack_core::Genome>,
-    pub sync: bool,
+    pub io: Io,
 }
 
 fn seqdir(i: usize) -> String {
@@ -754,7 +754,7 @@ where
                 points,
                 &vm,
                 &wm,
-                info.sync,
+                info.io,
                 info.name,
             )?;
             drop(refs);
@@ -765,10 +765,10 @@ where
         .collect::<Result<_>>()?;
     let mut files = BTreeMap::new();
     if let Some(d) = &vdicts {
-        write_dict(dir, "value.dict", &d.words, info.sync, &mut files)?;
+        write_dict(dir, "value.dict", &d.words, info.io, &mut files)?;
     }
     if let Some(d) = &wdicts {
-        write_dict(dir, "weight.dict", &d.words, info.sync, &mut files)?;
+        write_dict(dir, "weight.dict", &d.words, info.io, &mut files)?;
     }
     Ok(manifest(meta, entries, files, info))
 }
@@ -820,7 +820,7 @@ pub(crate) fn write_from_runs(
             points,
             &[&vm],
             &[&wm],
-            info.sync,
+            info.io,
             info.name,
         )?;
         e.dir = seqdir(i);
@@ -831,10 +831,10 @@ pub(crate) fn write_from_runs(
         v.is_some_and(|v| v.ty == gtrack_core::ValueType::Category)
     };
     if cat(skeleton.schema.value) {
-        write_dict(dir, "value.dict", vdict.words(), info.sync, &mut files)?;
+        write_dict(dir, "value.dict", vdict.words(), info.io, &mut files)?;
     }
     if cat(skeleton.schema.edges.and_then(|e| e.weights)) {
-        write_dict(dir, "weight.dict", wdict.words(), info.sync, &mut files)?;
+        write_dict(dir, "weight.dict", wdict.words(), info.io, &mut files)?;
     }
     Ok(manifest(skeleton, entries, files, info))
 }

@@ -110,6 +110,11 @@ pub struct ImportArgs {
     /// Skip fsync (faster; a crash may then lose the newest track).
     #[arg(long)]
     no_sync: bool,
+    /// Write column files through the page cache instead of bypassing it
+    /// with O_DIRECT (slower to import; the files are then cached for
+    /// immediate reading).
+    #[arg(long)]
+    buffered_io: bool,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -136,6 +141,7 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
             },
             memory: a.memory,
             sync: !a.no_sync,
+            direct_io: !a.buffered_io,
             force: a.force,
             threads: a.threads,
             ..Default::default()
