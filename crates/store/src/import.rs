@@ -71,11 +71,79 @@ pub(crate) enum Chunked {
     Sequential,
 }
 
+/// One message from the read-ahead thread: a chunk (ending at a line
+/// end, except the last) with the total bytes read so far, or the end.
+type Ahead = Result<Option<(Vec<u8>, u64)>>;
+
+/// Read `input` into chunks of about `chunk` bytes cut at line ends, send
+/// them on `tx` (blocking while `threads` are queued), and feed every
+/// byte to `hash`. Buffers come back on `back` for reuse (fresh 8 MiB
+/// allocations would each cost page faults and zeroing). Stops quietly
+/// when the receiver is gone.
+fn read_ahead(
+    mut input: Box<dyn std::io::BufRead + Send>,
+    path: &str,
+    chunk: usize,
+    tx: &std::sync::mpsc::SyncSender<Ahead>,
+    back: &std::sync::mpsc::Receiver<Vec<u8>>,
+    mut hash: Option<&mut Xxh3>,
+) {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut read_total = 0u64;
+    loop {
+        let mut buf = back.try_recv().unwrap_or_default();
+        buf.clear();
+        buf.append(&mut carry);
+        let want = chunk.max(1024).max(buf.len() + 1);
+        let have = buf.len();
+        buf.reserve(want - have);
+        // `read_to_end` on a `take` fills spare capacity without zeroing.
+        let n = match (&mut input)
+            .take((want - have) as u64)
+            .read_to_end(&mut buf)
+        {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = tx.send(Err(Error::io(path, e)));
+                return;
+            }
+        };
+        if let Some(h) = hash.as_deref_mut() {
+            h.update(&buf[have..]);
+        }
+        read_total += n as u64;
+        let eof = n < want - have;
+        if !eof {
+            match memchr::memrchr(b'\n', &buf) {
+                Some(p) => {
+                    carry.extend_from_slice(&buf[p + 1..]);
+                    buf.truncate(p + 1);
+                }
+                None => {
+                    // A line longer than a chunk: keep reading.
+                    carry = buf;
+                    continue;
+                }
+            }
+        }
+        if !buf.is_empty() && tx.send(Ok(Some((buf, read_total)))).is_err() {
+            return;
+        }
+        if eof {
+            let _ = tx.send(Ok(None));
+            return;
+        }
+    }
+}
+
 /// Read `path` in chunks parsed in parallel; hand each wave of parsed
 /// chunks (in input order) to `sink`. `progress(bytes_read)` is called
 /// after every wave. With `hash`, every byte read is fed to it (the
 /// caller passes it only for uncompressed inputs, whose bytes read are
 /// the file's bytes).
+///
+/// A read-ahead thread reads (and hashes) the next wave while the
+/// current one is parsed, so the parsing threads do not wait for input.
 pub(crate) fn read_chunked(
     path: &str,
     fmt: Format,
@@ -83,86 +151,69 @@ pub(crate) fn read_chunked(
     chunk: usize,
     sink: &mut dyn FnMut(Track) -> Result<()>,
     progress: &mut dyn FnMut(u64),
-    mut hash: Option<&mut Xxh3>,
+    hash: Option<&mut Xxh3>,
 ) -> Result<Chunked> {
-    let mut input = gtrack_formats::io::open_input(path).map_err(|e| Error::io(path, e))?;
+    let input = gtrack_formats::io::open_input(path).map_err(|e| Error::io(path, e))?;
     let threads = rayon::current_num_threads().max(1);
-    let mut carry: Vec<u8> = Vec::new();
-    let mut first: Option<Track> = None;
-    let mut index = 0usize;
-    let mut read_total = 0u64;
-    let mut eof = false;
-    // Chunk buffers are recycled: fresh 8 MiB allocations would each cost
-    // page faults and zeroing.
-    let mut pool: Vec<Vec<u8>> = Vec::new();
-    while !eof {
-        // One wave: up to `threads` chunks.
-        let mut wave: Vec<Vec<u8>> = Vec::with_capacity(threads);
-        while wave.len() < threads && !eof {
-            let mut buf = pool.pop().unwrap_or_default();
-            buf.clear();
-            buf.append(&mut carry);
-            let want = chunk.max(1024).max(buf.len() + 1);
-            let have = buf.len();
-            buf.reserve(want - have);
-            // `read_to_end` on a `take` fills spare capacity without zeroing.
-            let n = (&mut input)
-                .take((want - have) as u64)
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::io(path, e))?;
-            if let Some(h) = hash.as_deref_mut() {
-                h.update(&buf[have..]);
-            }
-            if n < want - have {
-                eof = true;
-            }
-            read_total += n as u64;
-            if !eof {
-                match memchr::memrchr(b'\n', &buf) {
-                    Some(p) => {
-                        carry.extend_from_slice(&buf[p + 1..]);
-                        buf.truncate(p + 1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Ahead>(threads);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || read_ahead(input, path, chunk, &tx, &back_rx, hash));
+        // `rx` is dropped when this returns, which stops the reader.
+        let rx = rx;
+        let mut first: Option<Track> = None;
+        let mut index = 0usize;
+        let mut eof = false;
+        while !eof {
+            // One wave: up to `threads` chunks.
+            let mut wave: Vec<Vec<u8>> = Vec::with_capacity(threads);
+            let mut read_total = 0;
+            while wave.len() < threads && !eof {
+                match rx.recv() {
+                    Ok(Ok(Some((buf, total)))) => {
+                        wave.push(buf);
+                        read_total = total;
                     }
-                    None => {
-                        // A line longer than a chunk: keep reading.
-                        carry = buf;
-                        continue;
-                    }
+                    Ok(Ok(None)) | Err(_) => eof = true,
+                    Ok(Err(e)) => return Err(e),
                 }
             }
-            if !buf.is_empty() {
-                wave.push(buf);
+            let base = index;
+            index += wave.len();
+            let parsed: Vec<std::result::Result<Track, gtrack_formats::Error>> = wave
+                .par_iter()
+                .map(|b| {
+                    gtrack_formats::format::read(std::io::Cursor::new(&b[..]), path, fmt, opts)
+                })
+                .collect();
+            for b in wave {
+                let _ = back_tx.send(b);
+            }
+            for (k, r) in parsed.into_iter().enumerate() {
+                let Ok(t) = r else {
+                    return Ok(Chunked::Sequential);
+                };
+                if base + k > 0 && !t.metadata.is_empty() {
+                    // A header line after the data: the sequential reader
+                    // reports it with its line number.
+                    return Ok(Chunked::Sequential);
+                }
+                if t.is_empty() && base + k > 0 {
+                    continue;
+                }
+                match &first {
+                    None => first = Some(Track::new(t.schema.clone())),
+                    Some(f) if !compatible(f, &t) => return Ok(Chunked::Sequential),
+                    Some(_) => {}
+                }
+                sink(t)?;
+            }
+            if read_total > 0 {
+                progress(read_total);
             }
         }
-        let base = index;
-        index += wave.len();
-        let parsed: Vec<std::result::Result<Track, gtrack_formats::Error>> = wave
-            .par_iter()
-            .map(|b| gtrack_formats::format::read(std::io::Cursor::new(&b[..]), path, fmt, opts))
-            .collect();
-        pool.extend(wave);
-        for (k, r) in parsed.into_iter().enumerate() {
-            let Ok(t) = r else {
-                return Ok(Chunked::Sequential);
-            };
-            if base + k > 0 && !t.metadata.is_empty() {
-                // A header line after the data: the sequential reader
-                // reports it with its line number.
-                return Ok(Chunked::Sequential);
-            }
-            if t.is_empty() && base + k > 0 {
-                continue;
-            }
-            match &first {
-                None => first = Some(Track::new(t.schema.clone())),
-                Some(f) if !compatible(f, &t) => return Ok(Chunked::Sequential),
-                Some(_) => {}
-            }
-            sink(t)?;
-        }
-        progress(read_total);
-    }
-    Ok(Chunked::Done)
+        Ok(Chunked::Done)
+    })
 }
 
 /// Whether `path` starts with the gzip magic (read through a decoder, so

@@ -166,6 +166,41 @@ fn direct_and_buffered_writes_give_identical_column_files() {
     assert!(a.to_track().unwrap().same(&b.to_track().unwrap()));
 }
 
+/// Compressed input goes through the same chunked, read-ahead path: a
+/// gzip file imports like the plain one; a truncated one fails with the
+/// file named, leaving no track and no temporary files.
+#[test]
+fn gzip_input_imports_like_plain_and_truncated_gzip_fails_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bed = tmp.path().join("a.bed");
+    write_bed(&bed, 50_000);
+    let raw = std::fs::read(&bed).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&raw).unwrap();
+    let gz = gz.finish().unwrap();
+    let whole = tmp.path().join("a.bed.gz");
+    std::fs::write(&whole, &gz).unwrap();
+    let cut = tmp.path().join("cut.bed.gz");
+    std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    let store = Store::create(tmp.path().join("s")).unwrap();
+    let small = |name: &str| ImportOptions {
+        chunk_bytes: 64 << 10,
+        ..opts(name)
+    };
+    imp(&store, &bed, &small("plain")).unwrap();
+    imp(&store, &whole, &small("gz")).unwrap();
+    let a = store.open_track("plain", Verify::Checksums).unwrap();
+    let b = store.open_track("gz", Verify::Checksums).unwrap();
+    assert!(a.to_track().unwrap().same(&b.to_track().unwrap()));
+    let e = imp(&store, &cut, &small("cut")).expect_err("truncated gzip");
+    assert!(e.to_string().contains("cut.bed.gz"), "{e}");
+    assert!(store.open_track("cut", Verify::Trust).is_err());
+    let left: Vec<_> = std::fs::read_dir(tmp.path().join("s/tmp"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
 #[test]
 fn a_flipped_byte_in_a_column_is_reported_and_trust_skips_the_checksum() {
     let tmp = tempfile::tempdir().unwrap();
