@@ -48,8 +48,8 @@ results="$data/results-store.md"
 # run LABEL PREPARE COMMAND: hyperfine with a prepare step (may be ":").
 run() {
   local label=$1 prep=$2 cmd=$3
-  hyperfine -N --runs "$RUNS" --prepare "$prep" --export-json "$out/h.json" "$cmd" >/dev/null 2>&1 \
-    || hyperfine --runs "$RUNS" --prepare "$prep" --export-json "$out/h.json" "$cmd" >/dev/null 2>&1 \
+  hyperfine -N --warmup 1 --runs "$RUNS" --prepare "$prep" --export-json "$out/h.json" "$cmd" >/dev/null 2>&1 \
+    || hyperfine --warmup 1 --runs "$RUNS" --prepare "$prep" --export-json "$out/h.json" "$cmd" >/dev/null 2>&1 \
     || { echo "FAILED: $cmd" >&2; return; }
   "$py" - "$label" "$out/h.json" <<'EOF' | tee -a "$results"
 import json, sys
