@@ -104,7 +104,16 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Io { path, source } => write!(f, "{path}:0: io: {source}"),
+            Error::Io { path, source } => {
+                write!(f, "{path}:0: io: {source}")?;
+                if compressed_damage(source) {
+                    f.write_str(
+                        "; the compressed input is truncated or damaged \
+                         (check it with `gzip -t`, and fetch or compress it again)",
+                    )?;
+                }
+                Ok(())
+            }
             Error::Lossy { target, losses } => write!(
                 f,
                 "writing {} would lose information: {}; pass --allow-lossy to convert anyway, \
@@ -142,4 +151,15 @@ impl Error {
             source,
         }
     }
+}
+
+/// Whether an I/O error comes from a gzip/BGZF stream that ends early or
+/// does not decode (flate2 reports these as `UnexpectedEof` or with
+/// "deflate"/"gzip" in the message).
+fn compressed_damage(e: &io::Error) -> bool {
+    let m = e.to_string();
+    e.kind() == io::ErrorKind::UnexpectedEof
+        || m.contains("deflate")
+        || m.contains("gzip")
+        || m.contains("BGZF")
 }

@@ -965,6 +965,26 @@ fn gzip_input() {
     assert_eq!(by_extension("a.point.bed.gz"), Some(Format::PointBed));
 }
 
+/// A truncated gzip file is an error naming the file and saying what is
+/// wrong with it, never a short track.
+#[test]
+fn truncated_gzip_input_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cut.bed.gz");
+    let text: String = (0..20_000)
+        .map(|i| format!("chr1\t{}\t{}\tn{i}\n", i * 10, i * 10 + 5))
+        .collect();
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(text.as_bytes()).unwrap();
+    let gz = e.finish().unwrap();
+    std::fs::write(&p, &gz[..gz.len() / 2]).unwrap();
+    let err = read_file(&p, &ReadOptions::default())
+        .expect_err("truncated gzip")
+        .to_string();
+    assert!(err.contains("cut.bed.gz:0: io: "), "{err}");
+    assert!(err.contains("truncated or damaged"), "{err}");
+}
+
 #[test]
 fn bedtools_accepts_written_bed() {
     let ok = std::process::Command::new("bedtools")

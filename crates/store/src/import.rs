@@ -104,7 +104,7 @@ fn read_ahead(
         {
             Ok(n) => n,
             Err(e) => {
-                let _ = tx.send(Err(Error::io(path, e)));
+                let _ = tx.send(Err(gtrack_formats::Error::io(path, e).into()));
                 return;
             }
         };
