@@ -192,7 +192,26 @@ pub struct WriteOptions {
 /// and where the name says nothing, from its first bytes `head`
 /// (already decompressed).
 pub fn detect(path: &str, head: &[u8]) -> Option<Format> {
-    by_extension(path).or_else(|| by_content(head))
+    match by_extension(path) {
+        Some(f) => Some(refine(path, f, || Some(head))),
+        None => by_content(head),
+    }
+}
+
+/// `.gff` says GFF but not which version: GFF3 unless the content
+/// declares version 2 (`head` gives the first bytes when needed).
+fn refine<'a>(path: &str, f: Format, head: impl FnOnce() -> Option<&'a [u8]>) -> Format {
+    let name = path.to_ascii_lowercase();
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".bgz"))
+        .unwrap_or(&name);
+    if f == Format::Gff3 && name.ends_with(".gff") {
+        if let Some(Format::Gff2) = head().and_then(by_content) {
+            return Format::Gff2;
+        }
+    }
+    f
 }
 
 /// The format a file name indicates, if any.
@@ -365,7 +384,11 @@ pub fn resolve(path: &str, format: Option<Format>) -> Result<Format, Error> {
         return Ok(f);
     }
     if let Some(f) = by_extension(path) {
-        return Ok(f);
+        let mut input = None;
+        return Ok(refine(path, f, || {
+            input = open_input(path).ok();
+            input.as_mut().and_then(|i| i.fill_buf().ok())
+        }));
     }
     let mut input = open_input(path).map_err(|e| Error::io(path, e))?;
     let head = input.fill_buf().map_err(|e| Error::io(path, e))?;

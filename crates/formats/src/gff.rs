@@ -598,13 +598,18 @@ pub fn read<R: BufRead>(
                             ))
                         }
                     };
+                    // A GFF3 read switched to GFF2 by the file's own
+                    // declaration keeps it, so that writing GFF3 writes it
+                    // back (and the file reads back the same way; fuzz
+                    // finding F25).
+                    let switched = v == Dialect::Gff2 && dialect == Dialect::Gff3;
                     dialect = v;
                     let default = match v {
                         Dialect::Gff3 => "3",
                         Dialect::Gff2 => "2",
                         Dialect::Gtf => "",
                     };
-                    if rest != default {
+                    if rest != default || switched {
                         metadata.push((META_DIRECTIVE.to_string(), d.to_string()));
                     }
                 }
@@ -1078,6 +1083,36 @@ fn attributes_of(track: &Track, cols: &Cols, seq: usize, i: usize, dialect: Dial
     out
 }
 
+/// The `##gff-version` directive kept from the source, if any.
+fn declared_version(track: &Track) -> Option<&str> {
+    track
+        .metadata
+        .iter()
+        .find(|(k, v)| k == META_DIRECTIVE && v.starts_with("gff-version"))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The major version a `gff-version …` directive declares.
+fn declared_major(directive: &str) -> &str {
+    directive
+        .trim_start_matches("gff-version")
+        .trim()
+        .split('.')
+        .next()
+        .unwrap_or("")
+}
+
+/// The dialect written for `format`: the format's own, except that GFF3
+/// (the `.gff` format, whose version the file declares) writes a track
+/// read from a file declaring version 2 as GFF2, as its reader read it.
+fn write_dialect(track: &Track, format: Format) -> Dialect {
+    let d = Dialect::of(format);
+    match (d, declared_version(track).map(declared_major)) {
+        (Dialect::Gff3, Some("2")) => Dialect::Gff2,
+        _ => d,
+    }
+}
+
 fn has_gene_id(attr: &str, dialect: Dialect) -> bool {
     match dialect {
         Dialect::Gff3 => gff3_pairs(attr).any(|(k, _)| k == "gene_id"),
@@ -1093,7 +1128,7 @@ fn has_gene_id(attr: &str, dialect: Dialect) -> bool {
 /// [`Error::Unsupported`] for GTF when some element would have no
 /// `gene_id` attribute.
 pub fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error> {
-    let dialect = Dialect::of(format);
+    let dialect = write_dialect(track, format);
     let cols = Cols::of(track);
     let mut out = Vec::new();
     if dialect == Dialect::Gtf {
@@ -1211,16 +1246,22 @@ pub fn write<W: Write>(
     format: Format,
     _opts: &WriteOptions,
 ) -> Result<(), Error> {
-    let dialect = Dialect::of(format);
+    let dialect = write_dialect(track, format);
     let cols = Cols::of(track);
     let io = |e| Error::io("-", e);
     let mut line = String::with_capacity(512);
-    let version = track
-        .metadata
-        .iter()
-        .find(|(k, v)| k == META_DIRECTIVE && v.starts_with("gff-version"));
+    // The source's declaration when it declares the version written (GTF:
+    // a GFF2 one); otherwise the dialect's own, so that the header never
+    // contradicts the body.
+    let version = declared_version(track).filter(|v| {
+        let major = declared_major(v);
+        match dialect {
+            Dialect::Gff3 => major == "3",
+            Dialect::Gff2 | Dialect::Gtf => major == "2",
+        }
+    });
     match (version, dialect) {
-        (Some((_, v)), _) => writeln!(line, "##{v}").ok(),
+        (Some(v), _) => writeln!(line, "##{v}").ok(),
         (None, Dialect::Gff3) => writeln!(line, "##gff-version 3").ok(),
         (None, Dialect::Gff2) => writeln!(line, "##gff-version 2").ok(),
         (None, Dialect::Gtf) => None,

@@ -297,14 +297,66 @@ fn version_directive_switches_dialect() {
     // A `.gff` (GFF3 by default) that declares version 2 is read as GFF2.
     let text = "##gff-version 2\nchr1\tsrc\tgene\t1\t10\t.\t+\t.\tgroup1\n";
     let t = read_str(text, Format::Gff3, false).unwrap();
-    assert!(t.metadata.is_empty());
     assert_eq!(t.seqs[0].extras[3].get(0), Some("group1"));
+    // The declaration is kept, and GFF3 writes such a track as it was
+    // read: as version 2 (fuzz finding F25: written as version 3, a
+    // dangling `Parent` became a link to resolve, and the file no longer
+    // read back). GFF2 writes it the same way.
+    assert_eq!(
+        t.metadata,
+        vec![("gff-directive".to_string(), "gff-version 2".to_string())]
+    );
+    assert_eq!(write_str(&t, Format::Gff3), text);
+    assert_eq!(write_str(&t, Format::Gff2), text);
+    assert!(gff::losses(&t, Format::Gff3).unwrap().is_empty());
+    // A GFF2 read declaring 2 keeps nothing: the format says it all.
+    let t = read_str(text, Format::Gff2, false).unwrap();
+    assert!(t.metadata.is_empty());
     // GFF2 allows 8 columns.
     let t = read_str("chr1\tsrc\tgene\t1\t10\t.\t+\t.\n", Format::Gff2, false).unwrap();
     assert_eq!(t.seqs[0].extras[3].get(0), Some("."));
-    // A finer version is kept in the metadata and written back.
+    // A finer version is kept in the metadata and written back; another
+    // dialect writes its own version, so the header never contradicts
+    // the body.
     let t = read_str("##gff-version 3.1.26\n", Format::Gff3, false).unwrap();
     assert_eq!(write_str(&t, Format::Gff3), "##gff-version 3.1.26\n");
+    assert_eq!(write_str(&t, Format::Gff2), "##gff-version 2\n");
+    assert_eq!(write_str(&t, Format::Gtf), "");
+}
+
+/// `.gff` is GFF3 unless the file declares version 2; `.gff3` and
+/// `.gff2` are what they say.
+#[test]
+fn gff_extension_detects_the_declared_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let v2 = "##gff-version 2\nchr1\tsrc\tgene\t1\t10\t.\t+\t.\tgroup1\n";
+    let v3 = "##gff-version 3\nchr1\tsrc\tgene\t1\t10\t.\t+\t.\tID=g1\n";
+    for (name, text, want) in [
+        ("a.gff", v2, Format::Gff2),
+        ("b.gff", v3, Format::Gff3),
+        (
+            "c.gff",
+            "chr1\tsrc\tgene\t1\t10\t.\t+\t.\tID=g1\n",
+            Format::Gff3,
+        ),
+        ("d.gff3", v2, Format::Gff3),
+        ("e.GFF", v2, Format::Gff2),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let ps = p.to_str().unwrap();
+        assert_eq!(format::resolve(ps, None).unwrap(), want, "{name}");
+        assert_eq!(format::detect(ps, text.as_bytes()), Some(want), "{name}");
+    }
+    // Compressed too.
+    let p = dir.path().join("f.gff.gz");
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut e, v2.as_bytes()).unwrap();
+    std::fs::write(&p, e.finish().unwrap()).unwrap();
+    assert_eq!(
+        format::resolve(p.to_str().unwrap(), None).unwrap(),
+        Format::Gff2
+    );
 }
 
 #[test]
