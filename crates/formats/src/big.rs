@@ -1403,34 +1403,57 @@ impl<V: Clone + Send + Sync + 'static> BBIDataSource for Source<V> {
         start_processing: &mut StartProcessing,
         advance: &mut Advance,
     ) -> Result<(), BBIProcessError<Self::Error>> {
-        // All items are in memory: process the chromosomes concurrently
-        // (one task each, as bigtools' own parallel reader does), then
-        // hand them over in order.
         let chroms = self.chroms.clone();
-        runtime.block_on(async move {
-            let mut tasks = Vec::with_capacity(chroms.len());
-            for k in 0..chroms.len() {
-                let mut p = start_processing(chroms[k].0.clone())?;
-                let chroms = chroms.clone();
-                tasks.push(tokio::spawn(async move {
-                    let items = &chroms[k].1;
-                    for i in 0..items.len() {
-                        p.do_process(items[i].clone(), items.get(i + 1)).await?;
-                    }
-                    Ok::<P, ProcessDataError>(p)
-                }));
-            }
-            for t in tasks {
-                let p = t.await.map_err(|e| {
-                    BBIProcessError::IoError(std::io::Error::other(format!(
-                        "a bigtools task failed: {e}"
-                    )))
-                })??;
-                advance(p);
-            }
-            Ok(())
-        })
+        let feeds = (0..chroms.len())
+            .map(|k| {
+                let c = chroms.clone();
+                let items: Items<V> = Box::new((0..c[k].1.len()).map(move |i| c[k].1[i].clone()));
+                (chroms[k].0.clone(), items)
+            })
+            .collect();
+        feed(runtime, feeds, start_processing, advance)
     }
+}
+
+/// The items of one sequence, in order.
+type Items<V> = Box<dyn Iterator<Item = V> + Send>;
+
+/// Feed bigtools: one task per sequence, run concurrently (as bigtools'
+/// own parallel reader does), their processors handed over in order.
+fn feed<V, P, S, A>(
+    runtime: &tokio::runtime::Runtime,
+    chroms: Vec<(String, Items<V>)>,
+    start_processing: &mut S,
+    advance: &mut A,
+) -> Result<(), BBIProcessError<std::io::Error>>
+where
+    V: Send + Sync + 'static,
+    P: BBIDataProcessor<Value = V> + Send + 'static,
+    S: FnMut(String) -> Result<P, ProcessDataError>,
+    A: FnMut(P),
+{
+    runtime.block_on(async move {
+        let mut tasks = Vec::with_capacity(chroms.len());
+        for (name, items) in chroms {
+            let mut p = start_processing(name)?;
+            tasks.push(tokio::spawn(async move {
+                let mut it = items.peekable();
+                while let Some(x) = it.next() {
+                    p.do_process(x, it.peek()).await?;
+                }
+                Ok::<P, ProcessDataError>(p)
+            }));
+        }
+        for t in tasks {
+            let p = t.await.map_err(|e| {
+                BBIProcessError::IoError(std::io::Error::other(format!(
+                    "a bigtools task failed: {e}"
+                )))
+            })??;
+            advance(p);
+        }
+        Ok(())
+    })
 }
 
 /// bigBed items for bigtools' two passes: the first call gets the items
@@ -1458,49 +1481,28 @@ impl BBIDataSource for BedSource {
         start_processing: &mut StartProcessing,
         advance: &mut Advance,
     ) -> Result<(), BBIProcessError<Self::Error>> {
-        let items = self.items.take();
         let spans = self.spans.clone();
-        runtime.block_on(async move {
-            let mut tasks = Vec::with_capacity(spans.len());
-            let mut owned = items.map(|v| v.into_iter());
-            for k in 0..spans.len() {
-                let mut p = start_processing(spans[k].0.clone())?;
-                let mine = owned.as_mut().and_then(|it| it.next()).map(|(_, v)| v);
-                let spans = spans.clone();
-                tasks.push(tokio::spawn(async move {
-                    match mine {
-                        Some(v) => {
-                            let mut it = v.into_iter().peekable();
-                            while let Some(x) = it.next() {
-                                p.do_process(x, it.peek()).await?;
-                            }
-                        }
-                        None => {
-                            let entry = |&(start, end): &(u32, u32)| BedEntry {
-                                start,
-                                end,
-                                rest: String::new(),
-                            };
-                            let xs = &spans[k].1;
-                            for i in 0..xs.len() {
-                                let next = xs.get(i + 1).map(entry);
-                                p.do_process(entry(&xs[i]), next.as_ref()).await?;
-                            }
-                        }
-                    }
-                    Ok::<P, ProcessDataError>(p)
-                }));
-            }
-            for t in tasks {
-                let p = t.await.map_err(|e| {
-                    BBIProcessError::IoError(std::io::Error::other(format!(
-                        "a bigtools task failed: {e}"
-                    )))
-                })??;
-                advance(p);
-            }
-            Ok(())
-        })
+        let feeds = match self.items.take() {
+            // The data pass: the items themselves, moved.
+            Some(v) => v
+                .into_iter()
+                .map(|(n, items)| (n, Box::new(items.into_iter()) as Items<BedEntry>))
+                .collect(),
+            // The zoom pass: positions only.
+            None => (0..spans.len())
+                .map(|k| {
+                    let c = spans.clone();
+                    let items: Items<BedEntry> =
+                        Box::new((0..c[k].1.len()).map(move |i| BedEntry {
+                            start: c[k].1[i].0,
+                            end: c[k].1[i].1,
+                            rest: String::new(),
+                        }));
+                    (spans[k].0.clone(), items)
+                })
+                .collect(),
+        };
+        feed(runtime, feeds, start_processing, advance)
     }
 }
 
