@@ -748,6 +748,16 @@ pub fn read<R: BufRead>(
                     _ => {}
                 }
             }
+            // A parent named twice is one link (GTrack forbids duplicate
+            // edges; fuzz finding F26).
+            let mut i = 0;
+            while i < parents.len() {
+                if parents[..i].contains(&parents[i]) {
+                    parents.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
             let score = if f.score.is_nan() {
                 ".".to_string()
             } else {

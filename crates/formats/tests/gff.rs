@@ -629,3 +629,24 @@ fn speed() {
         vcf.len() as f64 / dt / 1e6
     );
 }
+
+/// A parent named twice (in one `Parent` list or in two attributes) is
+/// one link: GTrack forbids duplicate edges (fuzz finding F26).
+#[test]
+fn a_parent_named_twice_is_one_link() {
+    let text = "##gff-version 3\n\
+                chr1\tsrc\tmRNA\t1\t100\t.\t+\t.\tID=t1\n\
+                chr1\tsrc\texon\t1\t50\t.\t+\t.\tParent=t1,t1;Parent=t1\n";
+    let t = read_str(text, Format::Gff3, true).unwrap();
+    let e = t.seqs[0].edges.as_ref().unwrap();
+    let exon = (0..t.seqs[0].len())
+        .find(|&i| !e.range(i).is_empty())
+        .expect("the exon has an edge");
+    assert_eq!(e.range(exon).len(), 1);
+    let out = write_str(&t, Format::Gff3);
+    assert!(out.contains("Parent=t1\n"), "{out}");
+    let mut gt = Vec::new();
+    format::write(&t, &mut gt, Format::Gtrack, &WriteOptions::default()).unwrap();
+    let back = format::read(&gt[..], "g", Format::Gtrack, &ReadOptions::default()).unwrap();
+    assert!(back.same(&t));
+}
