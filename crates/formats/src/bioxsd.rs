@@ -73,7 +73,7 @@ pub const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "bioxsd-edge",
-        summary: "associations only in linked tracks, with a known relation name and weights as declared",
+        summary: "associations only in linked tracks, with a known relation name and weights as declared, at most one per target",
     },
 ];
 
@@ -1290,6 +1290,17 @@ fn push_occurrence(path: &str, t: &mut Track, r: &mut Rec, o: Occ) -> Result<(),
                     None
                 }
             };
+            if edges.iter().any(|(t, _)| t == target) {
+                return Err(ferr(
+                    path,
+                    line,
+                    "bioxsd-edge",
+                    format!(
+                        "two associations of one occurrence name `{target}`; an element links \
+                         to another at most once (merge them)"
+                    ),
+                ));
+            }
             edges.push((target.clone(), wv));
         }
     }

@@ -281,3 +281,34 @@ fn write_path_is_atomic_and_detected() {
     assert!(t.same(&back));
     let _ = bioxsd::to_string(&t);
 }
+
+/// Two associations of one occurrence to the same target would be a
+/// duplicate edge, which GTrack forbids: refused at the occurrence.
+#[test]
+fn duplicate_associations_are_refused() {
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<gt:track xmlns:gt=\"http://gtrack.no/bioxsd\" xmlns:bx=\"http://bioxsd.org/BioXSD-1.1\" trackType=\"linked segments\" undirected=\"false\" strand=\"false\" id=\"true\">\n\
+  <gt:FeatureRecord>\n\
+    <bx:referenceSequence><bx:chromosome>chr1</bx:chromosome></bx:referenceSequence>\n\
+    <bx:annotation>\n\
+      <bx:occurrence localId=\"a\">\n\
+        <bx:position><bx:segment min=\"11\" max=\"20\"/></bx:position>\n\
+        <bx:association><bx:relationName>directed</bx:relationName><bx:associatedFeatureOccurrence localIdRef=\"b\"/></bx:association>\n\
+        <bx:association><bx:relationName>directed</bx:relationName><bx:associatedFeatureOccurrence localIdRef=\"b\"/></bx:association>\n\
+      </bx:occurrence>\n\
+      <bx:occurrence localId=\"b\">\n\
+        <bx:position><bx:segment min=\"31\" max=\"40\"/></bx:position>\n\
+      </bx:occurrence>\n\
+    </bx:annotation>\n\
+  </gt:FeatureRecord>\n\
+</gt:track>\n";
+    // With one association it reads.
+    let one = xml.replacen(
+        "<bx:association><bx:relationName>directed</bx:relationName><bx:associatedFeatureOccurrence localIdRef=\"b\"/></bx:association>\n",
+        "",
+        1,
+    );
+    assert_eq!(import(&one).unwrap().len(), 2);
+    let e = bad(xml, "bioxsd-edge", 6);
+    assert_eq!(e, "bioxsd-edge");
+}
