@@ -9,7 +9,8 @@ use std::io::BufRead;
 
 use crate::error::{Error, FormatError};
 
-/// Lines of a text input, with 1-based numbers; `\r\n` endings accepted.
+/// Lines of a text input, with 1-based numbers; `\r\n` endings accepted
+/// (every `\r` at the end of a line is dropped, as part of its line end).
 pub struct Lines<R> {
     input: R,
     buf: Vec<u8>,
@@ -67,8 +68,14 @@ impl<R: BufRead> Lines<R> {
                 .map_err(|e| Error::io(&self.path, e))?;
             self.pending = i + 1;
             self.number += 1;
-            let l = &a[..i];
-            l.strip_suffix(b"\r").unwrap_or(l)
+            // Every trailing CR goes, not just one: a last field that ended
+            // in CRs could not be written back (its line end would eat one
+            // of them; fuzz finding F27).
+            let mut l = &a[..i];
+            while let [rest @ .., b'\r'] = l {
+                l = rest;
+            }
+            l
         } else {
             // The line continues beyond the buffer: collect it.
             loop {
@@ -94,7 +101,7 @@ impl<R: BufRead> Lines<R> {
                 }
             }
             self.number += 1;
-            if self.buf.last() == Some(&b'\r') {
+            while self.buf.last() == Some(&b'\r') {
                 self.buf.pop();
             }
             &self.buf
@@ -159,7 +166,8 @@ pub fn parse_f64(
     }
 }
 
-/// Read one line into `buf` (cleared first) without its `\n` / `\r\n`;
+/// Read one line into `buf` (cleared first) without its `\n` and the `\r`s
+/// before it;
 /// false at the end of input. Like `BufRead::read_until`, but finds the
 /// line end with the `memchr` crate, which measured about 4x fewer
 /// instructions per short line than std's byte search.
@@ -180,7 +188,7 @@ pub fn read_line_into<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> std::io::
             Some(i) => {
                 buf.extend_from_slice(&avail[..i]);
                 input.consume(i + 1);
-                if buf.last() == Some(&b'\r') {
+                while buf.last() == Some(&b'\r') {
                     buf.pop();
                 }
                 return Ok(true);
@@ -192,7 +200,7 @@ pub fn read_line_into<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> std::io::
             }
         }
     }
-    if buf.last() == Some(&b'\r') {
+    while buf.last() == Some(&b'\r') {
         buf.pop();
     }
     Ok(any)
@@ -291,6 +299,31 @@ pub fn fast_f64(s: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both line readers drop every CR at a line end, on the last line
+    /// too, with or without its `\n`, and in lines longer than the buffer
+    /// (fuzz finding F27).
+    #[test]
+    fn trailing_carriage_returns_all_go() {
+        for text in [&b"a\r\r\nb\r\nc\r\r\r"[..], b"a\r\r\nb\r\nc\r\r\r\n"] {
+            for cap in [1, 2, 64] {
+                let r = std::io::BufReader::with_capacity(cap, text);
+                let mut lines = Lines::new(r, "t");
+                let mut got = Vec::new();
+                while let Some(l) = lines.next().unwrap() {
+                    got.push(l.to_string());
+                }
+                assert_eq!(got, ["a", "b", "c"], "cap {cap}");
+                let mut r = std::io::BufReader::with_capacity(cap, text);
+                let mut buf = Vec::new();
+                let mut got = Vec::new();
+                while read_line_into(&mut r, &mut buf).unwrap() {
+                    got.push(String::from_utf8(buf.clone()).unwrap());
+                }
+                assert_eq!(got, ["a", "b", "c"], "cap {cap}");
+            }
+        }
+    }
 
     #[test]
     fn split_tabs_matches_a_plain_split() {
