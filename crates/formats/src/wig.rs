@@ -1182,14 +1182,14 @@ fn fmt_value(out: &mut Vec<u8>, col: &ValueColumn, i: usize, binary_out: bool) {
 }
 
 fn write_header(track: &Track, out: &mut Vec<u8>, ty: &str) {
+    // Browser and track lines in the order read (fuzz finding F28: all
+    // browser lines first reordered a file with a browser line after a
+    // track line); a track line last when the track has none.
+    let mut any = false;
     for (k, v) in &track.metadata {
         if k == BROWSER_LINE_KEY {
             let _ = writeln!(out, "browser {v}");
-        }
-    }
-    let mut any = false;
-    for (k, v) in &track.metadata {
-        if k == TRACK_LINE_KEY {
+        } else if k == TRACK_LINE_KEY {
             any = true;
             if v.is_empty() {
                 let _ = writeln!(out, "track type={ty}");
