@@ -1093,12 +1093,20 @@ fn attributes_of(track: &Track, cols: &Cols, seq: usize, i: usize, dialect: Dial
     out
 }
 
+/// Whether a kept directive is `gff-version N` as the reader parses it
+/// (`##gff-version2`, without the blank, is some other directive; fuzz
+/// finding F29).
+fn is_version_directive(d: &str) -> bool {
+    d.strip_prefix("gff-version")
+        .is_some_and(|r| r.starts_with([' ', '\t']))
+}
+
 /// The `##gff-version` directive kept from the source, if any.
 fn declared_version(track: &Track) -> Option<&str> {
     track
         .metadata
         .iter()
-        .find(|(k, v)| k == META_DIRECTIVE && v.starts_with("gff-version"))
+        .find(|(k, v)| k == META_DIRECTIVE && is_version_directive(v))
         .map(|(_, v)| v.as_str())
 }
 
@@ -1278,7 +1286,7 @@ pub fn write<W: Write>(
     };
     for (k, v) in &track.metadata {
         match k.as_str() {
-            META_DIRECTIVE if !v.starts_with("gff-version") => {
+            META_DIRECTIVE if !is_version_directive(v) => {
                 let _ = writeln!(line, "##{v}");
             }
             META_PRAGMA => {

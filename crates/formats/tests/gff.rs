@@ -650,3 +650,18 @@ fn a_parent_named_twice_is_one_link() {
     let back = format::read(&gt[..], "g", Format::Gtrack, &ReadOptions::default()).unwrap();
     assert!(back.same(&t));
 }
+
+/// `##gff-version2` (no blank) is not a version declaration: it is kept
+/// as another directive, and does not switch the writer's dialect (fuzz
+/// finding F29).
+#[test]
+fn a_version_directive_needs_its_blank() {
+    let text = "##gff-version2\nchr1\tsrc\tgene\t1\t100\t.\t+\t.\tID=b;t=a\n";
+    let t = read_str(text, Format::Gff3, false).unwrap();
+    let out = write_str(&t, Format::Gff3);
+    assert_eq!(
+        out,
+        "##gff-version 3\n##gff-version2\nchr1\tsrc\tgene\t1\t100\t.\t+\t.\tID=b;t=a\n"
+    );
+    assert!(read_str(&out, Format::Gff3, false).unwrap().same(&t));
+}
