@@ -419,3 +419,24 @@ fn bedgraph_speed() {
         text.len() as f64 / 1e6 / secs
     );
 }
+
+/// Overlapping WIG sections give overlapping bounding regions, which
+/// GTrack cannot hold: writing GTrack is refused with both regions named
+/// (fuzz finding F30), instead of writing a file that does not read back.
+#[test]
+fn overlapping_sections_cannot_be_written_as_gtrack() {
+    let text = "variableStep chrom=chr1 span=10\n100 1\n";
+    let mut t = read_str(text, Format::Wig).unwrap();
+    assert_eq!(t.regions.len(), 1, "{:?}", t.regions);
+    assert!(format::losses(&t, Format::Gtrack).is_ok());
+    // A second region 5 bp further overlaps the first.
+    let mut r = t.regions[0].clone();
+    r.start += 5;
+    r.end = r.end.map(|e| e + 5);
+    r.block = None;
+    t.regions.push(r);
+    let e = format::losses(&t, Format::Gtrack).expect_err("overlapping regions");
+    assert!(e.to_string().contains("overlap"), "{e}");
+    let mut out = Vec::new();
+    assert!(format::write(&t, &mut out, Format::Gtrack, &WriteOptions::default()).is_err());
+}

@@ -271,6 +271,25 @@ pub fn check_writable(track: &Track) -> Result<(), String> {
             r.start
         ));
     }
+    // Overlapping bounding regions have no GTrack form (the reader's
+    // `br-overlap`; same test). Fuzz finding F30: overlapping WIG sections.
+    let mut rs: Vec<&gtrack_core::BoundingRegion> = track.regions.iter().collect();
+    rs.sort_by(|a, b| (&a.genome, &a.seqid, a.start).cmp(&(&b.genome, &b.seqid, b.start)));
+    for w in rs.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let same = a.genome == b.genome && a.seqid == b.seqid;
+        if same && (a.kind == RegionKind::Genome || a.end.is_none_or(|e| b.start < e)) {
+            return Err(format!(
+                "bounding regions {}:{}-{} and {}:{}-{} overlap; GTrack regions may not overlap (the source has overlapping sections: split it into separate tracks)",
+                a.seqid.as_deref().unwrap_or("*"),
+                a.start,
+                a.end.map_or("end".to_string(), |e| e.to_string()),
+                b.seqid.as_deref().unwrap_or("*"),
+                b.start,
+                b.end.map_or("end".to_string(), |e| e.to_string()),
+            ));
+        }
+    }
     // GTrack positions are read as signed 64-bit numbers (and may be
     // written 1-based): fuzz finding F13 wrote 2^64 - 8 as a negative.
     const MAX_POS: u64 = (i64::MAX - 2) as u64;
