@@ -909,28 +909,6 @@ pub fn gallop(v: &[u64], from: usize, x: u64) -> usize {
     }
 }
 
-/// [`gallop`] on `u32` values.
-#[inline]
-pub fn gallop_u32(v: &[u32], from: usize, x: u32) -> usize {
-    let n = v.len();
-    if from >= n || v[from] >= x {
-        return from.min(n);
-    }
-    let mut step = 1;
-    let mut lo = from;
-    loop {
-        let hi = lo + step;
-        if hi >= n {
-            return lo + 1 + v[lo + 1..].partition_point(|&y| y < x);
-        }
-        if v[hi] >= x {
-            return lo + 1 + v[lo + 1..hi].partition_point(|&y| y < x);
-        }
-        lo = hi;
-        step *= 2;
-    }
-}
-
 /// Per element of `a`, the number of elements of `b` overlapping it
 /// (`bedtools intersect -c -a A -b B`). Both sorted by start; elements
 /// of length zero in `b` never overlap. One forward sweep with galloping
