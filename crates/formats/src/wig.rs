@@ -575,7 +575,13 @@ fn wig_regions(decls: &[Decl], track: &Track) -> Vec<BoundingRegion> {
                 whole[d.seq] = true;
                 let mut r = BoundingRegion::sequence(s.genome.clone(), s.seqid.clone(), 0, None);
                 r.block = Some((d.seq, 0..s.len()));
-                out.push((r, false, 0, 0));
+                // In place of the sequence's first fixedStep region (dropped
+                // below), so regions keep the order of the sequences (F31).
+                let at = out
+                    .iter()
+                    .position(|(r, _, _, _)| r.block.as_ref().is_some_and(|(q, _)| *q == d.seq))
+                    .unwrap_or(out.len());
+                out.insert(at, (r, false, 0, 0));
             }
             continue;
         }
