@@ -400,8 +400,9 @@ fn io_rule(e: &std::io::Error) -> &'static str {
     }
 }
 
-/// Items of one bigWig sequence: (start, end, value).
-type WigItems = Vec<(u32, u32, f32)>;
+/// Items of one bigWig sequence, in bigtools' own type (so that writing
+/// hands the planned items over without a copy).
+type WigItems = Vec<Value>;
 /// Items of one bigBed sequence: (start, end, rest of the fields).
 type BedItems = Vec<(u32, u32, String)>;
 
@@ -441,7 +442,7 @@ fn read_bigwig(path: &str) -> Result<Vec<(String, WigItems)>, Error> {
                     format!("sequence `{name}`: cannot decode a data block: {e}"),
                 )
             })?;
-            items.push((v.start, v.end, v.value));
+            items.push(v);
         }
         if !items.is_empty() {
             out.push((name, items));
@@ -531,10 +532,10 @@ fn wig_track_with(chroms: &[(String, WigItems)], elements: bool) -> Track {
     let n: usize = chroms.iter().map(|c| c.1.len()).sum();
     let contiguous = chroms
         .iter()
-        .all(|(_, it)| it.windows(2).all(|w| w[1].0 == w[0].1));
+        .all(|(_, it)| it.windows(2).all(|w| w[1].start == w[0].end));
     let unit = chroms
         .iter()
-        .all(|(_, it)| it.iter().all(|&(s, e, _)| e == s + 1));
+        .all(|(_, it)| it.iter().all(|v| v.end == v.start + 1));
     let tt = match (n > 0 && contiguous, n > 0 && unit) {
         (true, true) => TrackType::Function,
         (true, false) => TrackType::StepFunction,
@@ -546,11 +547,11 @@ fn wig_track_with(chroms: &[(String, WigItems)], elements: bool) -> Track {
     for (name, items) in chroms {
         let si = track.seq_index(None, name);
         let seq = &mut track.seqs[si];
-        for &(s, e, v) in items.iter().filter(|_| elements) {
-            seq.starts.push(s as u64);
-            seq.ends.push(e as u64);
+        for v in items.iter().filter(|_| elements) {
+            seq.starts.push(v.start as u64);
+            seq.ends.push(v.end as u64);
             if let ValueBuf::Number(x) = &mut buf {
-                x[0] = v as f64;
+                x[0] = v.value as f64;
             }
             if let Some(col) = &mut seq.values {
                 col.push(&buf);
@@ -560,8 +561,8 @@ fn wig_track_with(chroms: &[(String, WigItems)], elements: bool) -> Track {
             let mut r = BoundingRegion::sequence(
                 None,
                 name.clone(),
-                items[0].0 as u64,
-                Some(items[items.len() - 1].1 as u64),
+                items[0].start as u64,
+                Some(items[items.len() - 1].end as u64),
             );
             r.block = Some((si, 0..items.len()));
             track.regions.push(r);
@@ -879,22 +880,43 @@ fn plan_bigwig(track: &Track) -> Result<WigPlan, Error> {
     }
     check_number_values(track, f)?;
     let mut losses = Vec::new();
-    let (mut missing, mut empty, mut inexact, mut unsorted) = (0usize, 0usize, 0usize, false);
+    let (mut missing, mut empty, mut inexact) = (0usize, 0usize, 0usize);
     let mut example_inexact = None;
-    let mut chroms = Vec::new();
-    for s in &track.seqs {
-        if s.starts.windows(2).any(|w| w[1] < w[0])
-            || s.starts
-                .windows(2)
-                .zip(s.ends.windows(2))
-                .any(|(a, b)| a[1] == a[0] && b[1] < b[0])
-        {
-            unsorted = true;
-        }
+    let sorted = |s: &gtrack_core::SeqElements| {
+        s.starts
+            .windows(2)
+            .zip(s.ends.windows(2))
+            .all(|(a, b)| a[0] < a[1] || (a[0] == a[1] && b[0] <= b[1]))
+    };
+    let unsorted = !track.seqs.iter().all(sorted);
+    // The sequences of each name, in name order. The usual case (one
+    // sorted sequence per name) is walked directly; otherwise the elements
+    // of all sequences of the name are merged by position first.
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (si, s) in track.seqs.iter().enumerate() {
+        by_name.entry(s.seqid.as_str()).or_default().push(si);
     }
-    for (name, idx) in grouped(track) {
-        let mut items: WigItems = Vec::with_capacity(idx.len());
-        for (si, i) in idx {
+    let mut chroms = Vec::with_capacity(by_name.len());
+    for (name, sis) in by_name {
+        let order: Vec<(usize, usize)>;
+        let direct = sis.len() == 1 && sorted(&track.seqs[sis[0]]);
+        let n = if direct {
+            order = Vec::new();
+            track.seqs[sis[0]].len()
+        } else {
+            let mut o: Vec<(usize, usize)> = sis
+                .iter()
+                .flat_map(|&si| (0..track.seqs[si].len()).map(move |i| (si, i)))
+                .collect();
+            o.sort_by_key(|&(si, i)| (track.seqs[si].starts[i], track.seqs[si].ends[i]));
+            order = o;
+            order.len()
+        };
+        let mut items: WigItems = Vec::with_capacity(n);
+        // Indexing: `order` is empty on the direct path.
+        #[allow(clippy::needless_range_loop)]
+        for k in 0..n {
+            let (si, i) = if direct { (sis[0], k) } else { order[k] };
             let s = &track.seqs[si];
             let (a, b) = (s.starts[i], s.ends[i]);
             let v = s
@@ -916,8 +938,8 @@ fn plan_bigwig(track: &Track) -> Result<WigPlan, Error> {
                 example_inexact.get_or_insert((v, x));
             }
             let (a, b) = (u32_coord(f, name, a)?, u32_coord(f, name, b)?);
-            if let Some(&(_, pe, _)) = items.last() {
-                if a < pe {
+            if let Some(last) = items.last() {
+                if a < last.end {
                     return Err(unsupported(
                         f,
                         format!(
@@ -927,7 +949,11 @@ fn plan_bigwig(track: &Track) -> Result<WigPlan, Error> {
                     ));
                 }
             }
-            items.push((a, b, x));
+            items.push(Value {
+                start: a,
+                end: b,
+                value: x,
+            });
         }
         if !items.is_empty() {
             chroms.push((name.to_string(), items));
@@ -1648,20 +1674,10 @@ fn write_planned(
             let ends: Vec<u64> = plan
                 .chroms
                 .iter()
-                .map(|c| c.1.last().map_or(0, |x| x.1 as u64))
+                .map(|c| c.1.last().map_or(0, |x| x.end as u64))
                 .collect();
             let sizes = chrom_sizes(track, &names, &ends, format, opts)?;
-            let chroms: Vec<(String, Vec<Value>)> = plan
-                .chroms
-                .into_iter()
-                .map(|(n, it)| {
-                    let v = it
-                        .into_iter()
-                        .map(|(start, end, value)| Value { start, end, value })
-                        .collect();
-                    (n, v)
-                })
-                .collect();
+            let chroms = plan.chroms;
             let w = BigWigWrite::new(file, sizes);
             // bigtools' defaults (channel of 100 sections, sections
             // buffered in temporary files) let compression of sections and
@@ -2000,7 +2016,13 @@ mod tests {
 
     #[test]
     fn wig_type_detection() {
-        let c = |v: Vec<(u32, u32, f32)>| wig_track(&[("chr1".to_string(), v)]).track_type();
+        let c = |v: Vec<(u32, u32, f32)>| {
+            let v = v
+                .into_iter()
+                .map(|(start, end, value)| Value { start, end, value })
+                .collect();
+            wig_track(&[("chr1".to_string(), v)]).track_type()
+        };
         assert_eq!(c(vec![(0, 1, 1.0), (1, 2, 2.0)]), TrackType::Function);
         assert_eq!(c(vec![(0, 5, 1.0), (5, 7, 2.0)]), TrackType::StepFunction);
         assert_eq!(c(vec![(0, 1, 1.0), (3, 4, 2.0)]), TrackType::ValuedPoints);

@@ -416,10 +416,17 @@ pub fn read_path(
     let track = match fmt {
         Format::BigWig | Format::BigBed => crate::big::read_path(path, fmt, opts)?,
         Format::TwoBit | Format::Nib => crate::seq::read_path(path, fmt, opts)?,
-        _ => {
-            let input = open_input(path).map_err(|e| Error::io(path, e))?;
-            read(input, path, fmt, opts)?
-        }
+        _ => match parallel_candidate(path, fmt, opts)
+            .then(|| crate::chunked::read_parallel(path, fmt, opts, crate::chunked::CHUNK))
+            .transpose()?
+            .flatten()
+        {
+            Some(t) => t,
+            None => {
+                let input = open_input(path).map_err(|e| Error::io(path, e))?;
+                read(input, path, fmt, opts)?
+            }
+        },
     };
     let mut track = track;
     track.drop_empty_seqs();
@@ -427,6 +434,17 @@ pub fn read_path(
         check_genome(&track, g, path)?;
     }
     Ok((fmt, track))
+}
+
+/// Whether `path` is worth reading in parallel chunks: a file (not
+/// stdin) of a splittable format, at least two chunks long, with more
+/// than one thread to parse on.
+fn parallel_candidate(path: &str, fmt: Format, opts: &ReadOptions) -> bool {
+    path != "-"
+        && crate::chunked::splittable(fmt, opts)
+        && rayon::current_num_threads() > 1
+        && std::fs::metadata(path)
+            .is_ok_and(|m| m.is_file() && m.len() >= 2 * crate::chunked::CHUNK as u64)
 }
 
 /// Every sequence of `track` is in `genome` and every element lies within

@@ -18,6 +18,7 @@
 pub mod bed;
 pub mod big;
 pub mod bioxsd;
+pub mod chunked;
 pub mod error;
 pub mod format;
 pub mod gff;

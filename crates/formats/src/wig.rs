@@ -498,7 +498,15 @@ fn read_bedgraph<R: BufRead>(mut input: R, path: &str, binary: bool) -> Result<T
         s.ends.push(end);
         pusher.push(&mut s.values, x);
     }
-    // Contiguous within every sequence → step function.
+    bedgraph_type(&mut track);
+    Ok(track)
+}
+
+/// Decide a bedGraph's track type from all its elements: contiguous within
+/// every sequence → step function (with one bounding region per
+/// sequence), else valued segments. (Also used to join the pieces of a
+/// bedGraph read in parallel chunks.)
+pub(crate) fn bedgraph_type(track: &mut Track) {
     let contiguous = !track.is_empty()
         && track
             .seqs
@@ -506,9 +514,11 @@ fn read_bedgraph<R: BufRead>(mut input: R, path: &str, binary: bool) -> Result<T
             .all(|s| s.starts.iter().skip(1).zip(&s.ends).all(|(a, b)| a == b));
     if contiguous {
         track.schema.track_type = TrackType::StepFunction;
-        track.regions = bedgraph_regions(&track);
+        track.regions = bedgraph_regions(track);
+    } else {
+        track.schema.track_type = TrackType::ValuedSegments;
+        track.regions.clear();
     }
-    Ok(track)
 }
 
 /// The regions a step-function bedGraph reads with: one per sequence.

@@ -4,7 +4,9 @@
 //! and reads back the same; a track its own format claims to carry
 //! losslessly is written in that format and reads back the same.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::files;
+use std::path::Path;
 
 use gtrack_formats::format::{self, by_extension, Format, ReadOptions, WriteOptions};
 
@@ -48,17 +50,6 @@ fn check(fmt: Format, body: &[u8], expand: bool, what: &str) -> bool {
         }
     }
     true
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
 
 #[test]
