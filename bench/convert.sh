@@ -59,10 +59,14 @@ run() { # label input command...
 }
 
 run "cat" "$bed" cat "$bed"
+# One core (the text-reader target), then all cores (files above
+# 16 MiB are parsed in parallel chunks).
+run "gtrack info (read BED6, one core)" "$bed" env RAYON_NUM_THREADS=1 "$gt" info "$bed"
 run "gtrack info (read BED6)" "$bed" "$gt" info "$bed"
 run "gtrack convert BED6 -> GTrack" "$bed" "$gt" convert "$bed" "$out/seg.gtrack"
 run "gtrack convert BED6 -> bigBed" "$bed" "$gt" convert "$bed" "$out/seg.bb" --chrom-sizes "$sizes"
 run "cat" "$bg" cat "$bg"
+run "gtrack info (read bedGraph, one core)" "$bg" env RAYON_NUM_THREADS=1 "$gt" info "$bg"
 run "gtrack info (read bedGraph)" "$bg" "$gt" info "$bg"
 run "gtrack convert bedGraph -> GTrack" "$bg" "$gt" convert "$bg" "$out/sig.gtrack"
 # bigWig stores 32-bit floats: the rounding is a loss gtrack names, so allow it.

@@ -221,13 +221,21 @@ pub fn read_chunked<E: From<Error>>(
                 }
             }
             let parsed: Vec<Result<Track, Error>> = wave.par_iter().map(|b| parse(b)).collect();
+            // Once data was seen, no chunk text is needed again: hand the
+            // buffers back to the reader now, before the sink runs.
+            let mut wave = Some(wave);
+            if first.is_some() {
+                for b in wave.take().into_iter().flatten() {
+                    let _ = back_tx.send(b);
+                }
+            }
             for (k, r) in parsed.into_iter().enumerate() {
                 let r = match prefix.take() {
                     // The file so far held header lines only: parse them
                     // again together with this chunk, so that the
                     // reader's header rules see them all.
                     Some(mut pre) => {
-                        pre.extend_from_slice(&wave[k]);
+                        pre.extend_from_slice(&wave.as_ref().expect("kept without data")[k]);
                         parse(&pre).map(|t| (t, Some(pre)))
                     }
                     None => r.map(|t| (t, None)),
@@ -238,7 +246,10 @@ pub fn read_chunked<E: From<Error>>(
                 if first.is_none() && t.is_empty() {
                     // No data yet: the piece's schema is the reader's
                     // default, not the data's.
-                    prefix = Some(pre.unwrap_or_else(|| wave[k].clone()));
+                    prefix =
+                        Some(pre.unwrap_or_else(|| {
+                            wave.as_ref().expect("kept without data")[k].clone()
+                        }));
                     continue;
                 }
                 if first.is_some() && !t.metadata.is_empty() {
@@ -257,7 +268,7 @@ pub fn read_chunked<E: From<Error>>(
                 }
                 sink(t)?;
             }
-            for b in wave {
+            for b in wave.into_iter().flatten() {
                 let _ = back_tx.send(b);
             }
             if read_total > 0 {
