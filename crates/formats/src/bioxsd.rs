@@ -677,10 +677,10 @@ fn spec_attr(
     }
 }
 
-/// Import a BioXSD document written by [`write`].
+/// Import a BioXSD document written by [`write`](fn@write).
 ///
 /// # Errors
-/// A [`FormatError`] with the line of the offending element; rule ids in
+/// A [`FormatError`](crate::error::FormatError) with the line of the offending element; rule ids in
 /// [`RULES`].
 pub fn read<R: BufRead>(
     mut input: R,

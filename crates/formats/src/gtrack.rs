@@ -2,7 +2,7 @@
 //!
 //! The reader ([`Reader`]) streams events; [`read_track`] builds a
 //! [`Track`]; [`validate`] collects every error of a file;
-//! [`write`] writes canonical GTrack; [`tools`] holds expand-headers,
+//! [`write`](fn@write) writes canonical GTrack; [`tools`] holds expand-headers,
 //! standardize, sort, complement and tabular → GTrack.
 
 pub mod diag;

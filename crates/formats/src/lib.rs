@@ -1,9 +1,14 @@
 //! # gtrack-formats: track formats, read and written
 //!
 //! One module per format family, each with a streaming reader and a
-//! writer that map the format onto the track model of [`gtrack_core`].
-//! So far: [`gtrack`] (GTrack 1.0, complete: reader, validator, writer,
-//! and the GTrack tools).
+//! writer that map the format onto the track model of [`gtrack_core`]:
+//! [`gtrack`] (GTrack 1.0, complete: reader, validator, writer, and the
+//! GTrack tools), [`bed`] (BED3–BED12 and the BED-derived UCSC/ENCODE
+//! formats), [`wig`] (bedGraph, WIG), [`gff`] (GFF2, GFF3, GTF), [`vcf`],
+//! [`ucsc`] (PSL, genePred, interact, long-range, BEDPE, MAF), [`seq`]
+//! (FASTA, 2bit, nib), [`big`] (bigWig, bigBed via bigtools) and
+//! [`bioxsd`]. [`format`](mod@format) detects formats and converts between them;
+//! [`chunked`] reads line-independent formats in parallel.
 //!
 //! ```
 //! use gtrack_formats::gtrack;

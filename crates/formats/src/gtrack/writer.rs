@@ -16,7 +16,7 @@ use gtrack_core::{
 
 use super::escape::{escape_field, escape_into};
 
-/// Options for [`write`].
+/// Options for [`write`](fn@write).
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// Write every basic header variable, guarantees computed from the content.
@@ -1002,7 +1002,7 @@ impl IntText {
 ///
 /// # Panics
 /// When [`check_writable`] fails, which never happens for tracks read
-/// from files; use [`write`] for tracks built through the API.
+/// from files; use [`write`](fn@write) for tracks built through the API.
 pub fn write_string(track: &Track, opts: &WriteOptions) -> String {
     let mut v = Vec::new();
     write(track, opts, &mut v).expect("writing to memory cannot fail");
