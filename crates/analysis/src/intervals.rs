@@ -12,9 +12,9 @@
 //! tiling the genome (or the tracks' bounding regions) with a bin size;
 //! regions are merged where they overlap and clipped to sequence
 //! lengths. A question evaluated on the whole domain gives the global
-//! result; on [`Domain::bin`] the result of one bin.
+//! result; on one of [`Domain::bins`] the result of that bin.
 //!
-//! The free functions ([`merge`], [`intersect`], [`count_overlaps`],
+//! The free functions ([`merge`], [`intersect_pairs`], [`count_overlaps`],
 //! [`covered_bases`], …) are the linear sweeps everything else uses.
 
 use std::borrow::Cow;

@@ -23,7 +23,7 @@ use super::{curie, ontology, pointer_segment, Diagnostic, Report, SchemaError, S
 pub(crate) const TOP: &str = "fairtracks.schema.json";
 
 /// A set of FAIRtracks JSON Schemas, read at run time (see
-/// [`super::locate`] and [`super::get_schemas`]), keyed by file name. The
+/// [`super::get_schemas`]), keyed by file name. The
 /// validator interprets whatever schemas it is given; `$ref`s name other
 /// files of the set by file name (the last segment of a URL).
 #[derive(Debug, Clone)]
