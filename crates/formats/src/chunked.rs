@@ -53,6 +53,13 @@ pub fn splittable(fmt: Format, opts: &ReadOptions) -> bool {
         )
 }
 
+/// Formats whose `track`/`browser` lines may also come after data lines
+/// (bedGraph keeps each in order as metadata, see docs/formats/wig.md);
+/// in the BED family they must come first.
+fn headers_anywhere(fmt: Format) -> bool {
+    matches!(fmt, Format::BedGraph | Format::TargetControl)
+}
+
 /// The track type a piece of a file has before the whole-file rules are
 /// applied: a BED piece decides the points rule (every element 1 bp) on
 /// its own, a bedGraph piece the step-function rule (contiguous); the
@@ -174,7 +181,9 @@ fn read_ahead(
 /// Read `path` (plain or gzip) in chunks parsed in parallel; hand every
 /// piece with data, in input order, to `sink` (chunks of header lines
 /// only at the start are parsed again with the next chunk, so the first
-/// piece carries all header lines; a file without data gives one piece). `progress(bytes_read)` is called
+/// piece carries all header lines before the data; a file without data
+/// gives one piece). For bedGraph, whose header lines may also come
+/// after data, a piece may hold metadata only. `progress(bytes_read)` is called
 /// after every wave of chunks. With `hash`, every byte read (decompressed)
 /// is fed to it.
 ///
@@ -252,12 +261,16 @@ pub fn read_chunked<E: From<Error>>(
                         }));
                     continue;
                 }
-                if first.is_some() && !t.metadata.is_empty() {
+                if first.is_some() && !t.metadata.is_empty() && !headers_anywhere(fmt) {
                     // A header line after the data: the sequential reader
                     // reports it with its line number.
                     return Ok(Chunked::Sequential);
                 }
                 if t.is_empty() {
+                    if !t.metadata.is_empty() {
+                        // Header lines between the data (bedGraph).
+                        sink(t)?;
+                    }
                     continue;
                 }
                 let shape = Shape::of(&t);
@@ -333,7 +346,11 @@ pub fn read_parallel(
 
 /// Append the elements of piece `t` to `w`, sequence by sequence (a
 /// sequence seen before continues, as in the sequential reader).
-fn append(w: &mut Track, t: Track) {
+fn append(w: &mut Track, mut t: Track) {
+    w.metadata.append(&mut t.metadata);
+    if t.is_empty() {
+        return;
+    }
     w.regions.clear();
     for s in t.seqs {
         let i = w.seq_index(s.genome.as_deref(), &s.seqid);

@@ -198,3 +198,46 @@ fn large_files_go_through_the_parallel_reader_with_exact_errors() {
     let want = format!("bad.bedgraph:{}: bedgraph-coordinates", n + 1);
     assert!(e.to_string().contains(&want), "{e}");
 }
+
+/// The `chunked_reader` fuzz property (see fuzz/fuzz_targets/chunked_reader.rs)
+/// on `body`: first byte = format among the splittable ones, second =
+/// chunk size 1..=64.
+fn fuzz_property(data: &[u8], what: &str) {
+    let ro = ReadOptions::default();
+    let formats: Vec<Format> = Format::ALL
+        .iter()
+        .copied()
+        .filter(|&f| splittable(f, &ro))
+        .collect();
+    let [sel, size, body @ ..] = data else {
+        return;
+    };
+    let fmt = formats[*sel as usize % formats.len()];
+    let chunk = 1 + *size as usize % 64;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("input");
+    std::fs::write(&p, body).unwrap();
+    let p = p.to_str().unwrap();
+    let seq = format::read(body, p, fmt, &ro);
+    let par = read_parallel(p, fmt, &ro, chunk).unwrap();
+    match (seq, par) {
+        (Ok(t), Some(c)) => assert!(
+            c.same(&t),
+            "{what}: {fmt} (chunk {chunk}): chunked read differs"
+        ),
+        (Ok(_), None) => panic!("{what}: {fmt} (chunk {chunk}): a valid file fell back"),
+        (Err(e), Some(_)) => panic!("{what}: {fmt} (chunk {chunk}): accepted an invalid file: {e}"),
+        (Err(_), None) => {}
+    }
+}
+
+#[test]
+fn chunked_fuzz_regressions_hold() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/chunked");
+    let mut all = Vec::new();
+    files(&dir, &mut all);
+    assert!(!all.is_empty(), "no reproducers in {}", dir.display());
+    for p in all {
+        fuzz_property(&std::fs::read(&p).unwrap(), &p.display().to_string());
+    }
+}
