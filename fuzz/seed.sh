@@ -73,3 +73,25 @@ for fam in sorted(os.listdir(data)):
                     break
 print(f"formats_reader: {n} seeds", file=sys.stderr)
 PY
+
+# chunked_reader: the BED-family and bedGraph fixtures, each under every
+# selector byte (format among the splittable ones) with a varying chunk byte.
+mkdir -p "$here/corpus/chunked_reader"
+python3 - "$root/crates/formats/tests/data" "$here/corpus/chunked_reader" <<'PY'
+import os, sys
+data, out = sys.argv[1:]
+keys = (".bed", ".bedgraph", "peak", ".bed15", ".beddetail", ".pgsnp", ".tagalign", ".pairedtagalign", ".pepmap", ".rnaelements")
+n = 0
+for fam in ("bed", "wig"):
+    for dirpath, _, files in os.walk(os.path.join(data, fam)):
+        for f in sorted(files):
+            if f.endswith(".gz") or not any(k in f.lower() for k in keys):
+                continue
+            body = open(os.path.join(dirpath, f), "rb").read()
+            if len(body) > 8000:
+                continue
+            for sel in range(16):
+                open(os.path.join(out, f"{fam}_{sel}_{f}"), "wb").write(bytes([sel, (n * 7) % 64]) + body)
+                n += 1
+print(f"chunked_reader: {n} seeds", file=sys.stderr)
+PY
