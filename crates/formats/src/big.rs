@@ -839,18 +839,63 @@ fn u32_coord(format: Format, seqid: &str, x: u64) -> Result<u32, Error> {
     })
 }
 
-/// Element indices per sequence name (sequences with the same name in
-/// different genomes merged), sorted by (start, end), names in byte order.
-fn grouped(track: &Track) -> BTreeMap<&str, Vec<(usize, usize)>> {
-    let mut m: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+/// The elements of one sequence name in (start, end) order.
+enum Order {
+    /// One sequence of that name, already sorted: walked as it is (the
+    /// usual case, without building an index of every element).
+    Direct(usize, usize),
+    /// (sequence, element) pairs of all sequences of that name (in
+    /// different genomes, or unsorted), sorted.
+    Merged(Vec<(usize, usize)>),
+}
+
+impl Order {
+    fn len(&self) -> usize {
+        match self {
+            Order::Direct(_, n) => *n,
+            Order::Merged(v) => v.len(),
+        }
+    }
+    /// (sequence index, element index) of the `k`-th element.
+    fn get(&self, k: usize) -> (usize, usize) {
+        match self {
+            Order::Direct(si, _) => (*si, k),
+            Order::Merged(v) => v[k],
+        }
+    }
+}
+
+/// Whether a sequence's elements are sorted by (start, end).
+fn sorted(s: &gtrack_core::SeqElements) -> bool {
+    s.starts
+        .windows(2)
+        .zip(s.ends.windows(2))
+        .all(|(a, b)| a[0] < a[1] || (a[0] == a[1] && b[0] <= b[1]))
+}
+
+/// The elements per sequence name (sequences with the same name in
+/// different genomes merged) in (start, end) order, names in byte order.
+fn grouped(track: &Track) -> Vec<(&str, Order)> {
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (si, s) in track.seqs.iter().enumerate() {
-        let e = m.entry(s.seqid.as_str()).or_default();
-        e.extend((0..s.len()).map(|i| (si, i)));
+        by_name.entry(s.seqid.as_str()).or_default().push(si);
     }
-    for v in m.values_mut() {
-        v.sort_by_key(|&(si, i)| (track.seqs[si].starts[i], track.seqs[si].ends[i]));
-    }
-    m
+    by_name
+        .into_iter()
+        .map(|(name, sis)| {
+            if let [si] = sis[..] {
+                if sorted(&track.seqs[si]) {
+                    return (name, Order::Direct(si, track.seqs[si].len()));
+                }
+            }
+            let mut o: Vec<(usize, usize)> = sis
+                .iter()
+                .flat_map(|&si| (0..track.seqs[si].len()).map(move |i| (si, i)))
+                .collect();
+            o.sort_by_key(|&(si, i)| (track.seqs[si].starts[i], track.seqs[si].ends[i]));
+            (name, Order::Merged(o))
+        })
+        .collect()
 }
 
 /// What writing a bigWig would put in the file, plus the losses found
@@ -882,41 +927,12 @@ fn plan_bigwig(track: &Track) -> Result<WigPlan, Error> {
     let mut losses = Vec::new();
     let (mut missing, mut empty, mut inexact) = (0usize, 0usize, 0usize);
     let mut example_inexact = None;
-    let sorted = |s: &gtrack_core::SeqElements| {
-        s.starts
-            .windows(2)
-            .zip(s.ends.windows(2))
-            .all(|(a, b)| a[0] < a[1] || (a[0] == a[1] && b[0] <= b[1]))
-    };
     let unsorted = !track.seqs.iter().all(sorted);
-    // The sequences of each name, in name order. The usual case (one
-    // sorted sequence per name) is walked directly; otherwise the elements
-    // of all sequences of the name are merged by position first.
-    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (si, s) in track.seqs.iter().enumerate() {
-        by_name.entry(s.seqid.as_str()).or_default().push(si);
-    }
-    let mut chroms = Vec::with_capacity(by_name.len());
-    for (name, sis) in by_name {
-        let order: Vec<(usize, usize)>;
-        let direct = sis.len() == 1 && sorted(&track.seqs[sis[0]]);
-        let n = if direct {
-            order = Vec::new();
-            track.seqs[sis[0]].len()
-        } else {
-            let mut o: Vec<(usize, usize)> = sis
-                .iter()
-                .flat_map(|&si| (0..track.seqs[si].len()).map(move |i| (si, i)))
-                .collect();
-            o.sort_by_key(|&(si, i)| (track.seqs[si].starts[i], track.seqs[si].ends[i]));
-            order = o;
-            order.len()
-        };
-        let mut items: WigItems = Vec::with_capacity(n);
-        // Indexing: `order` is empty on the direct path.
-        #[allow(clippy::needless_range_loop)]
-        for k in 0..n {
-            let (si, i) = if direct { (sis[0], k) } else { order[k] };
+    let mut chroms = Vec::new();
+    for (name, order) in grouped(track) {
+        let mut items: WigItems = Vec::with_capacity(order.len());
+        for k in 0..order.len() {
+            let (si, i) = order.get(k);
             let s = &track.seqs[si];
             let (a, b) = (s.starts[i], s.ends[i]);
             let v = s
@@ -1240,7 +1256,7 @@ fn plan_bigbed(track: &Track) -> Result<BedPlan, Error> {
     }
     let mut bad_text = 0usize;
     let mut chroms = Vec::new();
-    let unsorted = is_unsorted(track);
+    let unsorted = !track.seqs.iter().all(sorted);
     let mut empty = 0usize;
     let mut rest = String::new();
     let mut put = |rest: &mut String, x: &str| {
@@ -1256,9 +1272,10 @@ fn plan_bigbed(track: &Track) -> Result<BedPlan, Error> {
             rest.push_str(x);
         }
     };
-    for (name, idx) in grouped(track) {
-        let mut items: BedItems = Vec::with_capacity(idx.len());
-        for (si, i) in idx {
+    for (name, order) in grouped(track) {
+        let mut items: BedItems = Vec::with_capacity(order.len());
+        for k in 0..order.len() {
+            let (si, i) = order.get(k);
             let s = &track.seqs[si];
             let (a, b) = (s.starts[i], s.ends[i]);
             if b < a {
@@ -1330,13 +1347,6 @@ fn plan_bigbed(track: &Track) -> Result<BedPlan, Error> {
         field_count,
         losses,
     })
-}
-
-fn is_unsorted(track: &Track) -> bool {
-    track
-        .seqs
-        .iter()
-        .any(|s| (1..s.len()).any(|i| (s.starts[i], s.ends[i]) < (s.starts[i - 1], s.ends[i - 1])))
 }
 
 /// What writing `track` as bigWig or bigBed would lose (empty = lossless).
