@@ -241,3 +241,34 @@ fn chunked_fuzz_regressions_hold() {
         fuzz_property(&std::fs::read(&p).unwrap(), &p.display().to_string());
     }
 }
+
+#[test]
+fn genome_checks_hold_in_every_chunk() {
+    let dir = tempfile::tempdir().unwrap();
+    let genome =
+        gtrack_core::Genome::new("toy", vec![("chr1".into(), 1000), ("chr2".into(), 500)]).unwrap();
+    let ro = ReadOptions {
+        genome: Some(genome),
+        ..Default::default()
+    };
+    let ok: String = (0..40)
+        .map(|i| format!("chr{}\t{i}\t{}\tn\t1\t+\n", 1 + i % 2, i + 5))
+        .collect();
+    let p = write(dir.path(), "ok.bed", &ok);
+    let seq = format::read(ok.as_bytes(), &p, Format::Bed, &ro).unwrap();
+    let par = read_parallel(&p, Format::Bed, &ro, 64)
+        .unwrap()
+        .expect("joins");
+    assert!(par.same(&seq));
+    // Line 31 runs past the end of chr2: the sequential reader refuses it,
+    // so the chunked read must not join.
+    let mut bad = ok.clone();
+    bad.insert_str(
+        ok.lines().take(30).map(|l| l.len() + 1).sum::<usize>(),
+        "chr2\t490\t510\tn\t1\t+\n",
+    );
+    let p = write(dir.path(), "bad.bed", &bad);
+    let e = format::read(bad.as_bytes(), &p, Format::Bed, &ro).unwrap_err();
+    assert!(e.to_string().contains(":31: "), "{e}");
+    assert!(read_parallel(&p, Format::Bed, &ro, 64).unwrap().is_none());
+}
