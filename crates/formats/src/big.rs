@@ -36,6 +36,7 @@
 //! Zoom levels are written with bigtools' defaults; [`zoom_summary`]
 //! reads them.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -1125,6 +1126,107 @@ fn push_num(out: &mut String, v: f64) {
     }
 }
 
+/// The items of one sequence name of a bigBed, and what was lost on the way.
+struct BedChrom {
+    name: String,
+    items: BedItems,
+    /// Text fields with tabs or line breaks (replaced by spaces).
+    bad_text: usize,
+    /// Circular elements, left out.
+    empty: usize,
+}
+
+/// Where the fields after chromEnd come from (see `plan_bigbed`).
+struct BedFields<'a> {
+    /// For each standard field from `name` on: the extra column holding
+    /// it, or `None` (score and strand come from their own columns; others
+    /// get defaults).
+    std_pos: &'a [Option<usize>],
+    /// Extra columns written as custom fields, in order.
+    custom: &'a [usize],
+}
+
+impl BedFields<'_> {
+    fn items(&self, track: &Track, name: &str, order: &Order) -> Result<BedChrom, Error> {
+        let f = Format::BigBed;
+        let mut out = BedChrom {
+            name: name.to_string(),
+            items: Vec::with_capacity(order.len()),
+            bad_text: 0,
+            empty: 0,
+        };
+        let mut bad_text = 0usize;
+        let mut put = |rest: &mut String, x: &str| {
+            if !rest.is_empty() {
+                rest.push('\t');
+            }
+            if x.contains(['\t', '\n', '\r']) {
+                bad_text += 1;
+                rest.push_str(&x.replace(['\t', '\n', '\r'], " "));
+            } else if x.is_empty() {
+                rest.push('.');
+            } else {
+                rest.push_str(x);
+            }
+        };
+        let mut rest = String::new();
+        for k in 0..order.len() {
+            let (si, i) = order.get(k);
+            let s = &track.seqs[si];
+            let (a, b) = (s.starts[i], s.ends[i]);
+            if b < a {
+                out.empty += 1;
+                continue;
+            }
+            let (a32, b32) = (u32_coord(f, name, a)?, u32_coord(f, name, b)?);
+            rest.clear();
+            for (p, pos) in self.std_pos.iter().enumerate() {
+                let field = p + 3;
+                match field {
+                    4 => {
+                        let v = s
+                            .values
+                            .as_ref()
+                            .and_then(|c| c.as_numbers())
+                            .map_or(0.0, |n| n[i]);
+                        // Written in place, integers without the float
+                        // formatter (a string per item cost ~0.5 s per 10M).
+                        if !rest.is_empty() {
+                            rest.push('\t');
+                        }
+                        push_num(&mut rest, v);
+                    }
+                    5 => {
+                        let st = s.strands.as_ref().map_or(Strand::Unknown, |x| x[i]);
+                        put(&mut rest, st.symbol().encode_utf8(&mut [0u8; 4]));
+                    }
+                    _ => match pos {
+                        Some(j) => put(&mut rest, s.extras[*j].get(i).unwrap_or(".")),
+                        None => {
+                            let d = match field {
+                                3 => ".".to_string(),
+                                6 => a.to_string(),
+                                7 => b.to_string(),
+                                8 => "0".to_string(),
+                                9 => "1".to_string(),
+                                10 => format!("{},", b - a),
+                                _ => "0,".to_string(),
+                            };
+                            put(&mut rest, &d);
+                        }
+                    },
+                }
+            }
+            for &j in self.custom {
+                put(&mut rest, s.extras[j].get(i).unwrap_or("."));
+            }
+            out.items.push((a32, b32, rest.clone()));
+        }
+        out.bad_text = bad_text;
+        Ok(out)
+    }
+}
+
 fn plan_bigbed(track: &Track) -> Result<BedPlan, Error> {
     let f = Format::BigBed;
     let tt = track.track_type();
@@ -1254,80 +1356,25 @@ fn plan_bigbed(track: &Track) -> Result<BedPlan, Error> {
             renamed.join(", ")
         ));
     }
-    let mut bad_text = 0usize;
-    let mut chroms = Vec::new();
     let unsorted = !track.seqs.iter().all(sorted);
-    let mut empty = 0usize;
-    let mut rest = String::new();
-    let mut put = |rest: &mut String, x: &str| {
-        if !rest.is_empty() {
-            rest.push('\t');
-        }
-        if x.contains(['\t', '\n', '\r']) {
-            bad_text += 1;
-            rest.push_str(&x.replace(['\t', '\n', '\r'], " "));
-        } else if x.is_empty() {
-            rest.push('.');
-        } else {
-            rest.push_str(x);
-        }
+    // The items of each sequence name, built in parallel (a string per
+    // item: the longest serial phase of a bigBed conversion otherwise).
+    let fields = BedFields {
+        std_pos: &std_pos,
+        custom: &custom,
     };
-    for (name, order) in grouped(track) {
-        let mut items: BedItems = Vec::with_capacity(order.len());
-        for k in 0..order.len() {
-            let (si, i) = order.get(k);
-            let s = &track.seqs[si];
-            let (a, b) = (s.starts[i], s.ends[i]);
-            if b < a {
-                empty += 1;
-                continue;
-            }
-            let (a32, b32) = (u32_coord(f, name, a)?, u32_coord(f, name, b)?);
-            rest.clear();
-            for (p, pos) in std_pos.iter().enumerate() {
-                let field = p + 3;
-                match field {
-                    4 => {
-                        let v = s
-                            .values
-                            .as_ref()
-                            .and_then(|c| c.as_numbers())
-                            .map_or(0.0, |n| n[i]);
-                        // Written in place, integers without the float
-                        // formatter (a string per item cost ~0.5 s per 10M).
-                        if !rest.is_empty() {
-                            rest.push('\t');
-                        }
-                        push_num(&mut rest, v);
-                    }
-                    5 => {
-                        let st = s.strands.as_ref().map_or(Strand::Unknown, |x| x[i]);
-                        put(&mut rest, st.symbol().encode_utf8(&mut [0u8; 4]));
-                    }
-                    _ => match pos {
-                        Some(j) => put(&mut rest, s.extras[*j].get(i).unwrap_or(".")),
-                        None => {
-                            let d = match field {
-                                3 => ".".to_string(),
-                                6 => a.to_string(),
-                                7 => b.to_string(),
-                                8 => "0".to_string(),
-                                9 => "1".to_string(),
-                                10 => format!("{},", b - a),
-                                _ => "0,".to_string(),
-                            };
-                            put(&mut rest, &d);
-                        }
-                    },
-                }
-            }
-            for &j in &custom {
-                put(&mut rest, s.extras[j].get(i).unwrap_or("."));
-            }
-            items.push((a32, b32, rest.clone()));
-        }
-        if !items.is_empty() {
-            chroms.push((name.to_string(), items));
+    let per_chrom: Vec<Result<BedChrom, Error>> = grouped(track)
+        .into_par_iter()
+        .map(|(name, order)| fields.items(track, name, &order))
+        .collect();
+    let (mut bad_text, mut empty) = (0usize, 0usize);
+    let mut chroms = Vec::new();
+    for c in per_chrom {
+        let c = c?;
+        bad_text += c.bad_text;
+        empty += c.empty;
+        if !c.items.is_empty() {
+            chroms.push((c.name, c.items));
         }
     }
     if bad_text > 0 {

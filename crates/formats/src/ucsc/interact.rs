@@ -136,6 +136,22 @@ fn item(s: &str) -> String {
     o
 }
 
+/// Text a tab-delimited line cannot hold as it is: tabs split fields,
+/// line breaks end the line, and readers strip a carriage return that
+/// ends one (fuzz finding F32: a last BEDPE column ending in `\r`).
+fn unwritable(s: &str) -> bool {
+    s.contains(['\t', '\n', '\r'])
+}
+
+/// `s` with tabs and line breaks written as spaces (reported by `losses`).
+fn writable(s: String) -> String {
+    if unwritable(&s) {
+        s.replace(['\t', '\n', '\r'], " ")
+    } else {
+        s
+    }
+}
+
 fn unitem(s: &str) -> String {
     if s == EMPTY_ITEM {
         String::new()
@@ -697,6 +713,17 @@ pub(crate) fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error
     if !unknown.is_empty() {
         lost.push(format!("extra columns `{}`", unknown.join("`, `")));
     }
+    let written: Vec<usize> = (0..track.schema.columns.extra.len())
+        .filter(|&c| known.contains(&track.schema.columns.extra[c]))
+        .collect();
+    let bad_text = track.seqs.iter().any(|s| {
+        written
+            .iter()
+            .any(|&c| (0..s.len()).any(|i| s.extras[c].get(i).is_some_and(unwritable)))
+    });
+    if bad_text {
+        lost.push("tabs or line breaks in text columns (written as spaces)".into());
+    }
     if format == Format::LongRange
         && track.seqs.iter().any(|s| {
             s.strands
@@ -847,7 +874,7 @@ pub(crate) fn write<W: Write>(
                     items
                         .iter()
                         .find(|(n, _)| *n == name)
-                        .and_then(|(_, v)| v.get(j).map(|s| unitem(s)))
+                        .and_then(|(_, v)| v.get(j).map(|s| writable(unitem(s))))
                 };
                 let (ac, bc) = (&a.seq.seqid, &b.seq.seqid);
                 let (as_, ae) = (a.seq.starts[a.i], a.seq.ends[a.i]);
@@ -864,7 +891,7 @@ pub(crate) fn write<W: Write>(
                         };
                         let nm = |e: &Elem<'_>| {
                             extra(track, e, "name")
-                                .map(str::to_string)
+                                .map(|n| writable(n.to_string()))
                                 .unwrap_or_else(|| ".".into())
                         };
                         let wv = if w.is_nan() { "0".into() } else { fmt_num(w) };
