@@ -1160,9 +1160,9 @@ impl BedFields<'_> {
             if !rest.is_empty() {
                 rest.push('\t');
             }
-            if x.contains(['\t', '\n', '\r']) {
+            if crate::text::breaks_field(x) {
                 bad_text += 1;
-                rest.push_str(&x.replace(['\t', '\n', '\r'], " "));
+                rest.push_str(&crate::text::spaced(x));
             } else if x.is_empty() {
                 rest.push('.');
             } else {

@@ -64,7 +64,7 @@ fn headers_anywhere(fmt: Format) -> bool {
 /// applied: a BED piece decides the points rule (every element 1 bp) on
 /// its own, a bedGraph piece the step-function rule (contiguous); the
 /// whole file decides again once joined.
-pub fn piece_type(t: TrackType) -> TrackType {
+fn piece_type(t: TrackType) -> TrackType {
     match t {
         TrackType::Points => TrackType::Segments,
         TrackType::ValuedPoints | TrackType::StepFunction => TrackType::ValuedSegments,

@@ -574,7 +574,7 @@ fn tabular_seqid(s: &str) -> bool {
     };
     !s.is_empty()
         && !s.starts_with('#')
-        && !s.contains(['\t', '\n', '\r'])
+        && !crate::text::breaks_field(s)
         && !word("track")
         && !word("browser")
 }

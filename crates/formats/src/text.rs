@@ -5,6 +5,7 @@
 //! Hand-written rather than taken from a crate: these are a few lines
 //! each, and the readers need exact line numbers and rule ids in errors.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 
 use crate::error::{Error, FormatError};
@@ -293,6 +294,22 @@ pub fn fast_f64(s: &str) -> Option<f64> {
     match fast_float2::parse::<f64, _>(s) {
         Ok(x) if x.is_finite() => Some(x),
         _ => None,
+    }
+}
+
+/// Whether `s` cannot be one field of a tab-delimited line as it is: a tab
+/// splits fields, a line break ends the line, and readers strip a carriage
+/// return that ends one (fuzz finding F32).
+pub fn breaks_field(s: &str) -> bool {
+    s.contains(['\t', '\n', '\r'])
+}
+
+/// `s` with tabs and line breaks written as spaces (see [`breaks_field`]).
+pub fn spaced(s: &str) -> Cow<'_, str> {
+    if breaks_field(s) {
+        Cow::Owned(s.replace(['\t', '\n', '\r'], " "))
+    } else {
+        Cow::Borrowed(s)
     }
 }
 

@@ -282,7 +282,7 @@ pub(crate) fn plan(track: &Track, format: Format) -> Result<(Plan, Layout), Erro
 /// Text that cannot be written as it is: empty, or holding a tab or line
 /// break (fields are tab-delimited, so spaces are fine).
 fn needs_fix(s: &str) -> bool {
-    s.is_empty() || s.bytes().any(|b| b == b'\t' || b == b'\n' || b == b'\r')
+    s.is_empty() || crate::text::breaks_field(s)
 }
 
 /// A sequence name must not hold spaces either (readers split

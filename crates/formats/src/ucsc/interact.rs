@@ -39,6 +39,7 @@ use gtrack_core::value::{Dimension, ValueBuf, ValueSpec, ValueType};
 use super::{check_length, escape_item, fmt_num, header_line, split_fields, uint, Source};
 use crate::error::Error;
 use crate::format::{Format, ReadOptions, WriteOptions};
+use crate::text::{breaks_field, spaced};
 
 /// Element extra columns of interact tracks.
 pub const INTERACT_ELEMENT_COLUMNS: [&str; 1] = ["name"];
@@ -134,22 +135,6 @@ fn item(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     escape_item(s, &mut o);
     o
-}
-
-/// Text a tab-delimited line cannot hold as it is: tabs split fields,
-/// line breaks end the line, and readers strip a carriage return that
-/// ends one (fuzz finding F32: a last BEDPE column ending in `\r`).
-fn unwritable(s: &str) -> bool {
-    s.contains(['\t', '\n', '\r'])
-}
-
-/// `s` with tabs and line breaks written as spaces (reported by `losses`).
-fn writable(s: String) -> String {
-    if unwritable(&s) {
-        s.replace(['\t', '\n', '\r'], " ")
-    } else {
-        s
-    }
 }
 
 fn unitem(s: &str) -> String {
@@ -719,7 +704,7 @@ pub(crate) fn losses(track: &Track, format: Format) -> Result<Vec<String>, Error
     let bad_text = track.seqs.iter().any(|s| {
         written
             .iter()
-            .any(|&c| (0..s.len()).any(|i| s.extras[c].get(i).is_some_and(unwritable)))
+            .any(|&c| (0..s.len()).any(|i| s.extras[c].get(i).is_some_and(breaks_field)))
     });
     if bad_text {
         lost.push("tabs or line breaks in text columns (written as spaces)".into());
@@ -874,7 +859,7 @@ pub(crate) fn write<W: Write>(
                     items
                         .iter()
                         .find(|(n, _)| *n == name)
-                        .and_then(|(_, v)| v.get(j).map(|s| writable(unitem(s))))
+                        .and_then(|(_, v)| v.get(j).map(|s| spaced(&unitem(s)).into_owned()))
                 };
                 let (ac, bc) = (&a.seq.seqid, &b.seq.seqid);
                 let (as_, ae) = (a.seq.starts[a.i], a.seq.ends[a.i]);
@@ -891,7 +876,7 @@ pub(crate) fn write<W: Write>(
                         };
                         let nm = |e: &Elem<'_>| {
                             extra(track, e, "name")
-                                .map(|n| writable(n.to_string()))
+                                .map(|n| spaced(n).into_owned())
                                 .unwrap_or_else(|| ".".into())
                         };
                         let wv = if w.is_nan() { "0".into() } else { fmt_num(w) };
